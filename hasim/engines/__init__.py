@@ -1,0 +1,16 @@
+"""Simulation engines. Each runs a block of replications of a compiled model and returns a
+:class:`~hasim.results.RunResult`; all follow the semantics of DESIGN.md."""
+
+from __future__ import annotations
+
+ENGINES = ("simpy",)
+"""Names accepted by ``engine=``; ``simpy`` is the reference engine."""
+
+
+def get_engine(name: str):  # type: ignore[no-untyped-def]
+    """The ``run_replications(model, seed, start, stop)`` function of the engine ``name``."""
+    if name == "simpy":
+        from hasim.engines.des import run_replications
+
+        return run_replications
+    raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

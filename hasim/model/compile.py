@@ -1,0 +1,360 @@
+"""ModelSpec → CompiledModel: cross-references checked, instances expanded, structure flattened.
+
+The compiled model is frozen data (numpy arrays and tuples) that every engine reads; engines never
+see the YAML or the pydantic objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hasim.errors import ModelError, Problem
+from hasim.model import schema
+from hasim.model.distributions import ZERO, Dist, from_law
+from hasim.model.load import LineMap, _dotted, line_of, load_spec, parse_yaml, validate_data
+from hasim.units import HOURS_PER
+
+# node kinds of the flattened structure
+LEAF, KOFN, STANDBY = 0, 1, 2
+MODES = {"cold": 0.0, "hot": 1.0}
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    """A model ready for the engines. Units are the instances of components, numbered in order.
+
+    Laws are stored once in ``laws``; units, crews and standby groups refer to them by index
+    (``-1``: no delay). The structure is a list of nodes, children before parents, the root last:
+    a ``KOFN`` node is up when at least ``node_k`` of its children are up (series: k = n,
+    parallel: k = 1, quorum: k = n // 2 + 1); a ``LEAF`` node is up when its unit is; a
+    ``STANDBY`` node is up when its group has an active unit in service.
+    """
+
+    name: str
+    mission: float
+    laws: tuple[Dist, ...]
+    type_names: tuple[str, ...]
+    type_kinds: tuple[str, ...]
+    type_counts: tuple[int, ...]
+    unit_type: np.ndarray
+    unit_labels: tuple[str, ...]
+    unit_failure: np.ndarray
+    unit_repair: np.ndarray
+    unit_detection: np.ndarray
+    unit_crew: np.ndarray
+    unit_group: np.ndarray
+    crew_names: tuple[str, ...]
+    crew_size: np.ndarray
+    crew_response: np.ndarray
+    group_units: tuple[tuple[int, ...], ...]
+    group_mode: tuple[str, ...]
+    group_dormant: np.ndarray
+    """Ageing rate of an idle spare relative to the active unit: hot 1, warm the factor, cold 0."""
+    group_switchover: np.ndarray
+    group_coverage: np.ndarray
+    node_kind: np.ndarray
+    node_k: np.ndarray
+    node_ref: np.ndarray
+    """Unit of a LEAF node, group of a STANDBY node, -1 otherwise."""
+    node_children: tuple[tuple[int, ...], ...]
+    spec: schema.ModelSpec = field(repr=False, compare=False)
+    source: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def n_units(self) -> int:
+        return len(self.unit_labels)
+
+    @property
+    def n_types(self) -> int:
+        return len(self.type_names)
+
+    @property
+    def root(self) -> int:
+        return len(self.node_kind) - 1
+
+    def law(self, index: int) -> Dist:
+        """The law at ``index``; the zero delay for ``-1``."""
+        return ZERO if index < 0 else self.laws[index]
+
+    def structure_up(self, unit_up: Sequence[bool], group_up: Sequence[bool] = ()) -> bool:
+        """Evaluate the structure function for given unit (and standby group) states."""
+        up = np.zeros(len(self.node_kind), dtype=bool)
+        for n, kind in enumerate(self.node_kind):
+            if kind == LEAF:
+                up[n] = unit_up[self.node_ref[n]]
+            elif kind == STANDBY:
+                up[n] = group_up[self.node_ref[n]]
+            else:
+                up[n] = sum(up[c] for c in self.node_children[n]) >= self.node_k[n]
+        return bool(up[-1])
+
+
+_REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\[(\d+)\])?$")
+
+
+class _Compiler:
+    def __init__(self, spec: schema.ModelSpec, lines: LineMap, source: str | None):
+        self.spec = spec
+        self.lines = lines
+        self.source = source
+        self.problems: list[Problem] = []
+        self.laws: list[Dist] = []
+        self._law_index: dict[Dist, int] = {}
+        self.type_names = list(spec.components)
+        first = 0
+        self.type_first: dict[str, int] = {}
+        for name, comp in spec.components.items():
+            self.type_first[name] = first
+            first += comp.count
+        self.n_units = first
+        self.used_types: set[str] = set()
+        self.unit_uses: dict[int, list[tuple[Any, ...]]] = {}
+        self.standby_units: dict[int, tuple[Any, ...]] = {}
+        self.node_kind: list[int] = []
+        self.node_k: list[int] = []
+        self.node_ref: list[int] = []
+        self.node_children: list[tuple[int, ...]] = []
+        self.groups: list[dict[str, Any]] = []
+
+    def error(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(Problem(_dotted(path), message, line_of(self.lines, path),
+                                     self.source))
+
+    # -- laws --
+    def law(self, law: schema.Law | None, path: tuple[Any, ...], positive: bool = False) -> int:
+        if law is None:
+            return -1
+        values = None
+        if law.name == "empirical" and law.params.file is not None:
+            values = self._read_csv(law.params, (*path, "empirical"))
+            if values is None:
+                return -1
+        dist = from_law(law, values)
+        if positive and dist.mean <= 0:
+            self.error(path, "must have a positive mean")
+        if dist.is_zero:
+            return -1
+        if dist not in self._law_index:
+            self._law_index[dist] = len(self.laws)
+            self.laws.append(dist)
+        return self._law_index[dist]
+
+    def _read_csv(self, p: schema.Empirical, path: tuple[Any, ...]) -> tuple[float, ...] | None:
+        base = Path(self.source).parent if self.source else Path.cwd()
+        file = (base / p.file).resolve()
+        try:
+            with file.open(newline="", encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
+        except OSError as exc:
+            self.error((*path, "file"), f"cannot read {file}: {exc.strerror or exc}")
+            return None
+        if not rows or p.column not in rows[0]:
+            columns = ", ".join(rows[0]) if rows else "none"
+            self.error((*path, "column"), f"no column {p.column!r} in {file} (columns: {columns})")
+            return None
+        values = []
+        for i, row in enumerate(rows, start=2):
+            try:
+                v = float(row[p.column]) * HOURS_PER[p.unit]
+            except (TypeError, ValueError):
+                self.error((*path, "file"), f"{file}:{i}: {row[p.column]!r} is not a number")
+                return None
+            if not v >= 0:
+                self.error((*path, "file"), f"{file}:{i}: durations must be >= 0, got {v}")
+                return None
+            values.append(v)
+        return tuple(values)
+
+    # -- structure --
+    def refs(self, ref: str, path: tuple[Any, ...]) -> list[int]:
+        match = _REF.match(ref)
+        name, index = (match.group(1), match.group(2)) if match else (ref, None)
+        if name not in self.spec.components:
+            known = ", ".join(self.type_names)
+            self.error(path, f"unknown component {name!r} (components: {known})")
+            return []
+        self.used_types.add(name)
+        count = self.spec.components[name].count
+        first = self.type_first[name]
+        if index is None:
+            return list(range(first, first + count))
+        if int(index) >= count:
+            self.error(path, f"{ref}: {name} has {count} instance(s), numbered 0 to {count - 1}")
+            return []
+        return [first + int(index)]
+
+    def add(self, kind: int, k: int, ref: int, children: Sequence[int]) -> int:
+        self.node_kind.append(kind)
+        self.node_k.append(k)
+        self.node_ref.append(ref)
+        self.node_children.append(tuple(children))
+        return len(self.node_kind) - 1
+
+    def leaf(self, unit: int, path: tuple[Any, ...]) -> int:
+        self.unit_uses.setdefault(unit, []).append(path)
+        return self.add(LEAF, 1, unit, ())
+
+    def children(self, of: str | list[Any], path: tuple[Any, ...]) -> list[int]:
+        if isinstance(of, str):
+            return [self.leaf(u, path) for u in self.refs(of, path)]
+        out: list[int] = []
+        for i, child in enumerate(of):
+            if isinstance(child, str):
+                # a bare name among children stands for all its instances, each a child
+                out.extend(self.leaf(u, (*path, i)) for u in self.refs(child, (*path, i)))
+            else:
+                out.append(self.node(child, (*path, i)))
+        return out
+
+    def node(self, node: str | schema.StructureNode, path: tuple[Any, ...]) -> int:
+        if isinstance(node, str):
+            units = self.refs(node, path)
+            if len(units) == 1:
+                return self.leaf(units[0], path)
+            return self.add(KOFN, len(units), -1, [self.leaf(u, path) for u in units])
+        kind = node.kind
+        p = (*path, kind)
+        if kind in ("series", "parallel"):
+            kids = self.children(getattr(node, kind), p)
+            return self.add(KOFN, len(kids) if kind == "series" else min(1, len(kids)), -1, kids)
+        if kind == "k_of_n":
+            assert node.k_of_n is not None
+            kids = self.children(node.k_of_n.of, (*p, "of"))
+            if kids and node.k_of_n.k > len(kids):
+                self.error((*p, "k"), f"k = {node.k_of_n.k} but there are only {len(kids)} "
+                                      "children (k must be <= n)")
+            return self.add(KOFN, node.k_of_n.k, -1, kids)
+        if kind == "quorum":
+            assert node.quorum is not None
+            kids = self.children(node.quorum.of, (*p, "of"))
+            return self.add(KOFN, len(kids) // 2 + 1, -1, kids)
+        assert node.standby is not None
+        return self.standby(node.standby, p)
+
+    def standby(self, sb: schema.Standby, path: tuple[Any, ...]) -> int:
+        units: list[int] = []
+        refs = [sb.of] if isinstance(sb.of, str) else sb.of
+        for i, ref in enumerate(refs):
+            p = (*path, "of") if isinstance(sb.of, str) else (*path, "of", i)
+            for u in self.refs(ref, p):
+                if u in units or u in self.standby_units:
+                    self.error(p, f"{self._label(u)} is already a member of a standby group")
+                    continue
+                self.standby_units[u] = p
+                units.append(u)
+        switchover = self.law(sb.switchover, (*path, "switchover"))
+        dormant = MODES.get(sb.mode, sb.dormant_factor)
+        group = len(self.groups)
+        self.groups.append(dict(units=tuple(units), mode=sb.mode, dormant=dormant,
+                                switchover=switchover, coverage=sb.coverage))
+        return self.add(STANDBY, 1, group, ())
+
+    def _label(self, unit: int) -> str:
+        for name in reversed(self.type_names):
+            if unit >= self.type_first[name]:
+                count = self.spec.components[name].count
+                return name if count == 1 else f"{name}[{unit - self.type_first[name]}]"
+        raise AssertionError(unit)
+
+    def compile(self) -> CompiledModel:
+        spec = self.spec
+        crew_names = list(spec.crews)
+        crew_response = [self.law(c.response, ("crews", n, "response"))
+                         for n, c in spec.crews.items()]
+        unit_type, failure, repair, detection, crew = [], [], [], [], []
+        for t, (name, comp) in enumerate(spec.components.items()):
+            p = ("components", name)
+            f = self.law(comp.failure, (*p, "failure"), positive=True)
+            r = self.law(comp.repair, (*p, "repair"), positive=True)
+            d = self.law(comp.detection, (*p, "detection"))
+            c = -1
+            if comp.crew is not None:
+                if comp.crew in spec.crews:
+                    c = crew_names.index(comp.crew)
+                else:
+                    known = ", ".join(crew_names) or "none defined"
+                    self.error((*p, "crew"), f"unknown crew {comp.crew!r} (crews: {known})")
+            for _ in range(comp.count):
+                unit_type.append(t)
+                failure.append(f)
+                repair.append(r)
+                detection.append(d)
+                crew.append(c)
+        self.node(spec.system, ("system",))
+        for u, p in self.standby_units.items():
+            for use in self.unit_uses.get(u, []):
+                if use != p:
+                    self.error(use, f"{self._label(u)} is a member of the standby group at "
+                                    f"{_dotted(p)} and cannot appear elsewhere in the structure")
+        if self.problems:
+            raise ModelError(self.problems)
+        warnings = tuple(
+            f"{self.source or '<model>'}:{line_of(self.lines, ('components', n))}: "
+            f"components.{n}: not used in system"
+            for n in self.type_names if n not in self.used_types
+        )
+        unit_group = np.full(self.n_units, -1, dtype=np.int64)
+        for g, group in enumerate(self.groups):
+            for u in group["units"]:
+                unit_group[u] = g
+        return CompiledModel(
+            name=spec.name,
+            mission=spec.mission,
+            laws=tuple(self.laws),
+            type_names=tuple(self.type_names),
+            type_kinds=tuple(c.kind for c in spec.components.values()),
+            type_counts=tuple(c.count for c in spec.components.values()),
+            unit_type=np.array(unit_type, dtype=np.int64),
+            unit_labels=tuple(self._label(u) for u in range(self.n_units)),
+            unit_failure=np.array(failure, dtype=np.int64),
+            unit_repair=np.array(repair, dtype=np.int64),
+            unit_detection=np.array(detection, dtype=np.int64),
+            unit_crew=np.array(crew, dtype=np.int64),
+            unit_group=unit_group,
+            crew_names=tuple(crew_names),
+            crew_size=np.array([c.size for c in spec.crews.values()], dtype=np.int64),
+            crew_response=np.array(crew_response, dtype=np.int64),
+            group_units=tuple(g["units"] for g in self.groups),
+            group_mode=tuple(g["mode"] for g in self.groups),
+            group_dormant=np.array([g["dormant"] for g in self.groups], dtype=float),
+            group_switchover=np.array([g["switchover"] for g in self.groups], dtype=np.int64),
+            group_coverage=np.array([g["coverage"] for g in self.groups], dtype=float),
+            node_kind=np.array(self.node_kind, dtype=np.int64),
+            node_k=np.array(self.node_k, dtype=np.int64),
+            node_ref=np.array(self.node_ref, dtype=np.int64),
+            node_children=tuple(self.node_children),
+            spec=spec,
+            source=self.source,
+            warnings=warnings,
+        )
+
+
+def compile_spec(spec: schema.ModelSpec, lines: LineMap | None = None,
+                 source: str | None = None) -> CompiledModel:
+    """Check cross-references and flatten a validated spec; raises :class:`ModelError`."""
+    return _Compiler(spec, lines or {}, source).compile()
+
+
+def load_model(path: str | Path) -> CompiledModel:
+    """Read, validate and compile a model file."""
+    spec, lines = load_spec(path)
+    return compile_spec(spec, lines, str(path))
+
+
+def model_from_yaml(text: str, source: str = "<model>") -> CompiledModel:
+    """Compile a model given as YAML text (notebooks, tests)."""
+    data, lines = parse_yaml(text, source)
+    return compile_spec(validate_data(data, lines, source), lines, source)
+
+
+def model_from_dict(data: dict[str, Any], source: str = "<model>") -> CompiledModel:
+    """Compile a model given as plain data, as it would be written in YAML."""
+    return compile_spec(validate_data(data, None, source), None, source)

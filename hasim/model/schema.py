@@ -1,0 +1,379 @@
+"""The model file's schema: strict pydantic models, one per section of MODEL-FORMAT.md.
+
+Units are parsed here (durations become hours, probabilities fractions); unknown keys are errors.
+Cross-references (component and crew names, ``k <= n``) are checked by :mod:`hasim.model.compile`,
+which knows the whole model.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from hasim.units import DURATION_PATTERN, PROBABILITY_PATTERN, parse_duration, parse_probability
+
+_DURATION_JSON = {
+    "anyOf": [
+        {"type": "number", "description": "hours"},
+        {"type": "string", "pattern": DURATION_PATTERN, "description": "e.g. 30s, 15min, 8h, 2d, 1y"},
+    ]
+}
+
+
+def _duration(value: object) -> float:
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise PydanticCustomError("duration", str(exc)) from None
+
+
+def _probability(value: object) -> float:
+    try:
+        return parse_probability(value)
+    except ValueError as exc:
+        raise PydanticCustomError("probability", str(exc)) from None
+
+
+Duration = Annotated[float, BeforeValidator(_duration), WithJsonSchema(_DURATION_JSON)]
+"""A duration in hours, written with a unit: ``30s``, ``15min``, ``8h``, ``2d``, ``1w``, ``1y``."""
+PositiveDuration = Annotated[Duration, Field(gt=0)]
+NonNegativeDuration = Annotated[Duration, Field(ge=0)]
+Probability = Annotated[
+    float,
+    BeforeValidator(_probability),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                              {"type": "string", "pattern": PROBABILITY_PATTERN}]}),
+]
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _one_of(data: dict[str, Any], *groups: tuple[str, ...]) -> None:
+    """Require exactly one of the parameter sets ``groups`` to be given in full."""
+    given = {k for k, v in data.items() if v is not None}
+    matches = [g for g in groups if set(g) <= given]
+    if len(matches) != 1 or any(k not in set().union(*groups) for k in given):
+        options = " or ".join("{" + ", ".join(g) + "}" for g in groups)
+        raise PydanticCustomError(
+            "law_parameters",
+            "give one parameter set: {options}; got {{{got}}}",
+            {"options": options, "got": ", ".join(sorted(given))},
+        )
+    extra = given - set(matches[0])
+    if extra:
+        raise PydanticCustomError(
+            "law_parameters",
+            "{extra} cannot be combined with {{{chosen}}}",
+            {"extra": ", ".join(sorted(extra)), "chosen": ", ".join(matches[0])},
+        )
+
+
+# --- laws ------------------------------------------------------------------------------------
+
+
+class Exponential(Strict):
+    """Exponential law: ``mean`` (the MTBF or MTTR) or ``rate`` (per hour)."""
+
+    mean: PositiveDuration | None = None
+    rate: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Exponential:
+        _one_of(self.__dict__, ("mean",), ("rate",))
+        return self
+
+
+class Weibull(Strict):
+    """Weibull law: ``shape`` with ``scale`` or ``mean``; optional ``location`` (a delay)."""
+
+    shape: PositiveFloat
+    scale: PositiveDuration | None = None
+    mean: PositiveDuration | None = None
+    location: NonNegativeDuration = 0.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Weibull:
+        _one_of({"scale": self.scale, "mean": self.mean}, ("scale",), ("mean",))
+        if self.mean is not None and self.mean <= self.location:
+            raise PydanticCustomError("law_parameters", "mean must be greater than location")
+        return self
+
+
+class Lognormal(Strict):
+    """Lognormal law: ``mean`` with ``cv``, or ``median`` with ``sigma``, or ``mu`` with ``sigma``.
+
+    ``mu`` and ``sigma`` are the mean and standard deviation of the log of the time in hours.
+    """
+
+    mean: PositiveDuration | None = None
+    cv: PositiveFloat | None = None
+    median: PositiveDuration | None = None
+    sigma: PositiveFloat | None = None
+    mu: Annotated[float, Field(allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Lognormal:
+        _one_of(self.__dict__, ("mean", "cv"), ("median", "sigma"), ("mu", "sigma"))
+        return self
+
+
+class Gamma(Strict):
+    """Gamma law: ``shape`` with ``mean`` or ``scale``."""
+
+    shape: PositiveFloat
+    mean: PositiveDuration | None = None
+    scale: PositiveDuration | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Gamma:
+        _one_of({"mean": self.mean, "scale": self.scale}, ("mean",), ("scale",))
+        return self
+
+
+class Normal(Strict):
+    """Normal law with ``mean`` and ``sd``, truncated at zero."""
+
+    mean: PositiveDuration
+    sd: PositiveDuration
+
+
+class Uniform(Strict):
+    """Uniform law between ``min`` and ``max``."""
+
+    min: NonNegativeDuration
+    max: PositiveDuration
+
+    @model_validator(mode="after")
+    def _check(self) -> Uniform:
+        if self.max <= self.min:
+            raise PydanticCustomError("law_parameters", "max must be greater than min")
+        return self
+
+
+class Empirical(Strict):
+    """Resampling of observed durations: ``values: [...]`` or ``file:`` (a CSV) with ``column:``.
+
+    ``file`` is relative to the model file (``../data/repairs.csv`` for a model in ``models/``).
+    """
+
+    values: Annotated[list[NonNegativeDuration], Field(min_length=1)] | None = None
+    file: str | None = None
+    column: str | None = None
+    unit: Literal["s", "min", "h", "d", "w", "y"] = "h"
+    """Unit of the numbers in the CSV column."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Empirical:
+        _one_of(self.__dict__ | {"unit": None}, ("values",), ("file", "column"))
+        return self
+
+
+LAW_NAMES = ("exponential", "weibull", "lognormal", "gamma", "normal", "uniform", "fixed",
+             "empirical")
+
+
+def _law_shorthand(value: object) -> object:
+    """A bare duration is an exponential law with that mean; a law is one key."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return {"exponential": {"mean": value}}
+    if isinstance(value, dict):
+        laws = [k for k in value if k in LAW_NAMES]
+        if len(value) != 1 or not laws:
+            raise PydanticCustomError(
+                "law",
+                "a law is a duration (exponential with that mean) or one of {names}, "
+                "e.g. {{lognormal: {{mean: 4h, cv: 0.5}}}}; got keys {keys}",
+                {"names": ", ".join(LAW_NAMES), "keys": ", ".join(map(str, value)) or "none"},
+            )
+    return value
+
+
+class Law(Strict):
+    """A probability law for a duration: exactly one key, or a bare duration (exponential mean)."""
+
+    exponential: Exponential | None = None
+    weibull: Weibull | None = None
+    lognormal: Lognormal | None = None
+    gamma: Gamma | None = None
+    normal: Normal | None = None
+    uniform: Uniform | None = None
+    fixed: NonNegativeDuration | None = None
+    empirical: Empirical | None = None
+
+    @property
+    def name(self) -> str:
+        return next(n for n in LAW_NAMES if getattr(self, n) is not None)
+
+    @property
+    def params(self) -> Any:
+        return getattr(self, self.name)
+
+
+LawField = Annotated[
+    Law,
+    BeforeValidator(_law_shorthand),
+    WithJsonSchema({"anyOf": [_DURATION_JSON, {"$ref": "#/$defs/Law"}]}),
+]
+
+
+# --- crews and components --------------------------------------------------------------------
+
+
+class Crew(Strict):
+    """A repair crew: at most ``size`` repairs at once, each after a ``response`` time."""
+
+    size: Annotated[int, Field(ge=1, strict=True)] = 1
+    response: LawField | None = None
+
+
+class Component(Strict):
+    """A component type with ``count`` identical instances."""
+
+    kind: Literal["hardware", "software", "process"] = "hardware"
+    count: Annotated[int, Field(ge=1, strict=True)] = 1
+    failure: LawField
+    repair: LawField
+    crew: Name | None = None
+    detection: LawField | None = None
+
+
+# --- structure -------------------------------------------------------------------------------
+
+Ref = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*(\[\d+\])?$")]
+"""A component name (all its instances) or ``name[i]`` (one instance, counted from 0)."""
+
+
+def _node_tag(value: object) -> str:
+    return "_ref" if isinstance(value, str) else "_node"
+
+
+def _children_tag(value: object) -> str:
+    return "_ref" if isinstance(value, str) else "_list"
+
+
+Node = Annotated[
+    Annotated[Ref, Tag("_ref")] | Annotated["StructureNode", Tag("_node")],
+    Discriminator(_node_tag),
+]
+Children = Annotated[
+    Annotated[Ref, Tag("_ref")] | Annotated[list[Node], Field(min_length=1), Tag("_list")],
+    Discriminator(_children_tag),
+]
+
+
+class KofN(Strict):
+    """At least ``k`` of the children (or of the instances of a component) up."""
+
+    k: Annotated[int, Field(ge=1, strict=True)]
+    of: Children
+
+
+class Quorum(Strict):
+    """A strict majority of the children up."""
+
+    of: Children
+
+
+class Standby(Strict):
+    """One active unit serves; spares take over after ``switchover`` with probability ``coverage``."""
+
+    of: Annotated[Ref, Tag("_ref")] | Annotated[list[Ref], Field(min_length=1)]
+    mode: Literal["cold", "warm", "hot"] = "hot"
+    switchover: LawField | None = None
+    coverage: Probability = 1.0
+    dormant_factor: Annotated[float, Field(gt=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Standby:
+        if self.mode == "warm" and self.dormant_factor is None:
+            raise PydanticCustomError(
+                "standby", "mode: warm needs dormant_factor (spare failure rate / active rate)"
+            )
+        if self.mode != "warm" and self.dormant_factor is not None:
+            raise PydanticCustomError(
+                "standby", "dormant_factor applies to mode: warm only (hot spares age as active, "
+                "cold spares do not age)"
+            )
+        return self
+
+
+STRUCTURE_KEYS = ("series", "parallel", "k_of_n", "quorum", "standby")
+
+
+def _one_structure_key(value: object) -> object:
+    if isinstance(value, dict):
+        keys = [k for k in value if k in STRUCTURE_KEYS]
+        if len(value) != 1 or not keys:
+            raise PydanticCustomError(
+                "structure",
+                "a structure node is a component name or one of {names}; got keys {keys}",
+                {"names": ", ".join(STRUCTURE_KEYS), "keys": ", ".join(map(str, value)) or "none"},
+            )
+    return value
+
+
+class StructureNode(Strict):
+    """One node of the ``system`` tree: exactly one of the keys."""
+
+    series: Children | None = None
+    parallel: Children | None = None
+    k_of_n: KofN | None = None
+    quorum: Quorum | None = None
+    standby: Standby | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_key(cls, value: object) -> object:
+        return _one_structure_key(value)
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in STRUCTURE_KEYS if getattr(self, k) is not None)
+
+
+StructureNode.model_rebuild()
+KofN.model_rebuild()
+Quorum.model_rebuild()
+
+
+# --- the whole model -------------------------------------------------------------------------
+
+
+class ModelSpec(Strict):
+    """A whole model file."""
+
+    hasim: Literal[1]
+    name: Annotated[str, Field(min_length=1)]
+    mission: PositiveDuration = 8760.0
+    crews: dict[Name, Crew] = Field(default_factory=dict)
+    components: Annotated[dict[Name, Component], Field(min_length=1)]
+    system: Node
+
+    def to_data(self) -> dict[str, Any]:
+        """The resolved model as plain data (hours, fractions), for manifests."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of model files, for editors."""
+    schema = ModelSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "hasim model"
+    return schema

@@ -1,0 +1,144 @@
+"""Monte Carlo studies: replications cut into chunks, run serially or over a process pool.
+
+Replication *i* draws only from streams keyed by (seed, *i*, ...), so the results are the same
+whatever the chunk size or the number of workers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from hasim.engines import ENGINES, get_engine
+from hasim.model.compile import CompiledModel, load_model
+from hasim.results import RunResult, StudyResult
+from hasim.rng import check_seed
+
+DEFAULT_RUNS = 1000
+PROGRESS_AFTER_S = 0.5
+"""A progress bar appears once a study has run this long."""
+
+
+def _chunks(runs: int, workers: int) -> list[tuple[int, int]]:
+    # several chunks per worker balance the load; small chunks keep progress moving
+    size = max(1, min(500, math.ceil(runs / (8 * workers))))
+    return [(s, min(s + size, runs)) for s in range(0, runs, size)]
+
+
+def _run_chunk(engine: str, model: CompiledModel, seed: int, start: int, stop: int) -> RunResult:
+    return get_engine(engine)(model, seed, start, stop)
+
+
+class _Progress:
+    """A rich progress bar on stderr that appears only for studies longer than a moment."""
+
+    def __init__(self, runs: int, enabled: bool):
+        self.runs = runs
+        self.enabled = enabled
+        self.done = 0
+        self.t0 = time.perf_counter()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        if self.bar is None and time.perf_counter() - self.t0 > PROGRESS_AFTER_S:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self.bar = Progress("replications", BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("run", total=self.runs, completed=self.done)
+        elif self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def run_study(
+    model: CompiledModel | str | Path,
+    runs: int = DEFAULT_RUNS,
+    seed: int | None = None,
+    workers: int | None = None,
+    engine: str = "simpy",
+    progress: bool | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
+) -> StudyResult:
+    """Run a Monte Carlo study of ``model``.
+
+    Parameters
+    ----------
+    model
+        A compiled model or the path of a model file.
+    runs
+        Number of replications (simulated missions).
+    seed
+        Seed of the study; ``None`` draws one, recorded in the result.
+    workers
+        Worker processes; ``None`` uses every core, 1 runs in this process. The results do not
+        depend on it.
+    engine
+        ``"simpy"``, the reference engine.
+    progress
+        Show a progress bar on stderr for studies longer than a moment; ``None``: when stderr
+        is a terminal.
+    on_chunk
+        Called with (replications done, runs) as chunks finish.
+    """
+    if not isinstance(model, CompiledModel):
+        model = load_model(model)
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
+        raise ValueError(f"runs must be a positive integer, got {runs!r}")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    seed = check_seed(seed)
+    chunks = _chunks(runs, workers)
+    workers = min(workers, len(chunks))
+    if progress is None:
+        progress = sys.stderr.isatty()
+    bar = _Progress(runs, progress)
+    parts: dict[int, RunResult] = {}
+
+    def finished(i: int, part: RunResult) -> None:
+        parts[i] = part
+        bar.advance(part.runs)
+        if on_chunk is not None:
+            on_chunk(bar.done, runs)
+
+    t0 = time.perf_counter()
+    try:
+        if workers == 1:
+            for i, (start, stop) in enumerate(chunks):
+                finished(i, _run_chunk(engine, model, seed, start, stop))
+        else:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = {pool.submit(_run_chunk, engine, model, seed, start, stop): i
+                           for i, (start, stop) in enumerate(chunks)}
+                for future in as_completed(futures):
+                    finished(futures[future], future.result())
+    finally:
+        bar.close()
+    elapsed = time.perf_counter() - t0
+    result = RunResult.concat([parts[i] for i in range(len(chunks))])
+    return StudyResult(model=model, runs=result, seed=seed, engine=engine, elapsed_s=elapsed,
+                       workers=workers)
