@@ -105,6 +105,6 @@ def format_duration(hours: float) -> str:
         return f"{hours * 60:.3g} min"
     if a < 48:
         return f"{hours:.3g} h"
-    if a < 2 * 8760:
+    if a < 2 * 8760 and hours % 8760:
         return f"{hours / 24:.3g} d"
     return f"{hours / 8760:.3g} y"

@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hasim.model.compile import CompiledModel
+    from hasim.results import RunResult
+
+RunReplications = Callable[["CompiledModel", int, int, int], "RunResult"]
+
 ENGINES = ("simpy",)
 """Names accepted by ``engine=``; ``simpy`` is the reference engine."""
 
 
-def get_engine(name: str):  # type: ignore[no-untyped-def]
+def get_engine(name: str) -> RunReplications:
     """The ``run_replications(model, seed, start, stop)`` function of the engine ``name``."""
     if name == "simpy":
         from hasim.engines.des import run_replications

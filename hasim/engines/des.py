@@ -80,7 +80,7 @@ class Replication:
         self.groups = [_Group(units) for units in model.group_units]
         self.units = []
         for u in range(model.n_units):
-            keys = [stream_key(seed, replication, u, p) for p in Purpose]
+            keys = [stream_key(seed, replication, model.unit_stream[u], p) for p in Purpose]
             g = model.unit_group[u]
             rate = 1.0 if g < 0 or self.groups[g].active == u else model.group_dormant[g]
             self.units.append(_Unit(keys, rate))
@@ -115,7 +115,7 @@ class Replication:
         return uniform(unit.keys[purpose], n * DRAWS_PER_SAMPLE)
 
     # -- the life of a unit --
-    def unit_process(self, u: int):  # type: ignore[no-untyped-def]
+    def unit_process(self, u: int):
         env, m, unit = self.env, self.m, self.units[u]
         while True:
             unit.lifetime = self.draw(u, Purpose.FAILURE, int(m.unit_failure[u]))
@@ -150,7 +150,7 @@ class Replication:
                     self.crew_busy[c] += env.now - start
             self.on_repair(u)
 
-    def repair(self, u: int):  # type: ignore[no-untyped-def]
+    def repair(self, u: int):
         self.events += 1  # repair start
         duration = self.draw(u, Purpose.REPAIR, int(self.m.unit_repair[u]))
         yield self.env.timeout(duration)
@@ -202,7 +202,7 @@ class Replication:
             group.switch_token += 1
             self.env.process(self.switching(g, group.switch_token, delay))
 
-    def switching(self, g: int, token: int, delay: float):  # type: ignore[no-untyped-def]
+    def switching(self, g: int, token: int, delay: float):
         yield self.env.timeout(delay)
         group = self.groups[g]
         if group.switching and group.switch_token == token:

@@ -19,6 +19,7 @@ from hasim.errors import ModelError, Problem
 from hasim.model import schema
 from hasim.model.distributions import ZERO, Dist, from_law
 from hasim.model.load import LineMap, _dotted, line_of, load_spec, parse_yaml, validate_data
+from hasim.rng import unit_stream_id
 from hasim.units import HOURS_PER
 
 # node kinds of the flattened structure
@@ -45,6 +46,8 @@ class CompiledModel:
     type_counts: tuple[int, ...]
     unit_type: np.ndarray
     unit_labels: tuple[str, ...]
+    unit_stream: tuple[int, ...]
+    """Identity of each unit in random stream keys (:func:`hasim.rng.unit_stream_id`)."""
     unit_failure: np.ndarray
     unit_repair: np.ndarray
     unit_detection: np.ndarray
@@ -148,6 +151,7 @@ class _Compiler:
         return self._law_index[dist]
 
     def _read_csv(self, p: schema.Empirical, path: tuple[Any, ...]) -> tuple[float, ...] | None:
+        assert p.file is not None and p.column is not None
         base = Path(self.source).parent if self.source else Path.cwd()
         file = (base / p.file).resolve()
         try:
@@ -314,6 +318,8 @@ class _Compiler:
             type_counts=tuple(c.count for c in spec.components.values()),
             unit_type=np.array(unit_type, dtype=np.int64),
             unit_labels=tuple(self._label(u) for u in range(self.n_units)),
+            unit_stream=tuple(unit_stream_id(name, i) for name, comp in spec.components.items()
+                              for i in range(comp.count)),
             unit_failure=np.array(failure, dtype=np.int64),
             unit_repair=np.array(repair, dtype=np.int64),
             unit_detection=np.array(detection, dtype=np.int64),

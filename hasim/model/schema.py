@@ -26,7 +26,8 @@ from hasim.units import DURATION_PATTERN, PROBABILITY_PATTERN, parse_duration, p
 _DURATION_JSON = {
     "anyOf": [
         {"type": "number", "description": "hours"},
-        {"type": "string", "pattern": DURATION_PATTERN, "description": "e.g. 30s, 15min, 8h, 2d, 1y"},
+        {"type": "string", "pattern": DURATION_PATTERN,
+         "description": "e.g. 30s, 15min, 8h, 2d, 1y"},
     ]
 }
 
@@ -215,6 +216,12 @@ class Law(Strict):
     fixed: NonNegativeDuration | None = None
     empirical: Empirical | None = None
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # in the schema as in files: a bare duration (exponential mean) or one law
+        return {"anyOf": [_DURATION_JSON, handler(core_schema)],
+                "description": "a duration (exponential with that mean) or one law"}
+
     @property
     def name(self) -> str:
         return next(n for n in LAW_NAMES if getattr(self, n) is not None)
@@ -224,11 +231,7 @@ class Law(Strict):
         return getattr(self, self.name)
 
 
-LawField = Annotated[
-    Law,
-    BeforeValidator(_law_shorthand),
-    WithJsonSchema({"anyOf": [_DURATION_JSON, {"$ref": "#/$defs/Law"}]}),
-]
+LawField = Annotated[Law, BeforeValidator(_law_shorthand)]
 
 
 # --- crews and components --------------------------------------------------------------------
@@ -290,7 +293,8 @@ class Quorum(Strict):
 
 
 class Standby(Strict):
-    """One active unit serves; spares take over after ``switchover`` with probability ``coverage``."""
+    """One active unit serves; a spare takes over after ``switchover``, with probability
+    ``coverage``."""
 
     of: Annotated[Ref, Tag("_ref")] | Annotated[list[Ref], Field(min_length=1)]
     mode: Literal["cold", "warm", "hot"] = "hot"

@@ -1,0 +1,37 @@
+# make demo — set up .venv and run a study of the default model
+# make test — set up .venv with the dev extras, lint, type-check and run every test and notebook
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+MODEL ?= models/web-cluster.yaml
+RUNS ?= 2000
+
+.PHONY: demo test lint unit clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/hasim run $(MODEL) --runs $(RUNS) --seed 1
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check hasim tests benchmarks
+	$(BIN)/mypy hasim
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -n 2 tests
+
+test: lint
+	$(BIN)/python -m pytest -n 2 tests --nbmake notebooks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,130 @@
+"""The ``hasim`` command line: a thin shell over the library.
+
+Heavy libraries (numpy, pandas, scipy) are imported inside the commands so that ``hasim --help``
+answers at once. A model error exits with code 2 and one message naming file, line and key.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    name="hasim",
+    help="High-availability simulator: Monte Carlo availability of cluster designs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ModelArg = Annotated[Path, typer.Argument(help="Model file (YAML), e.g. models/web-cluster.yaml",
+                                          show_default=False)]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _load(path: Path) -> Any:
+    from hasim.errors import ModelError
+    from hasim.model.compile import load_model
+
+    try:
+        model = load_model(path)
+    except ModelError as exc:
+        _fail(str(exc))
+    for warning in model.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return model
+
+
+@app.command()
+def run(
+    model: ModelArg,
+    runs: Annotated[int, typer.Option("--runs", "-n", min=1, help="Replications.")] = 1000,
+    seed: Annotated[int | None, typer.Option(min=0, max=2**63 - 1,
+                                             help="Seed; default: a fresh one, printed.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores]",
+                                                show_default=False)] = None,
+    engine: Annotated[str, typer.Option(help="Simulation engine: simpy.")] = "simpy",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")
+                       ] = False,
+    out: Annotated[Path | None, typer.Option(help="Write replications, summary and manifest "
+                                                  "to this directory.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Table format for --out: csv or parquet.")
+                   ] = "csv",
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress",
+                                                  help="Progress bar on stderr [default: when "
+                                                       "stderr is a terminal]",
+                                                  show_default=False)] = None,
+) -> None:
+    """Run a Monte Carlo study of MODEL and print a summary."""
+    t0 = time.perf_counter()
+    from hasim.engines import ENGINES
+    from hasim.output import FORMATS
+
+    if engine not in ENGINES:
+        _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if out is not None and out.exists() and not out.is_dir():
+        _fail(f"{out}: exists and is not a directory")
+    compiled = _load(model)
+    from hasim.errors import HasimError
+    from hasim.runner import run_study
+
+    study = run_study(compiled, runs=runs, seed=seed, workers=workers, engine=engine,
+                      progress=progress)
+    if out is not None:
+        from hasim.output import save_study
+
+        try:
+            save_study(study, out, model, fmt, wall_time_s=time.perf_counter() - t0)
+        except (HasimError, OSError) as exc:
+            _fail(str(exc), code=1)
+    if as_json:
+        typer.echo(json.dumps(study.to_dict(), allow_nan=False))
+    else:
+        from hasim.report.text import print_summary
+
+        print_summary(study)
+        if out is not None:
+            typer.echo(f"results written to {out}/")
+
+
+@app.command()
+def validate(model: ModelArg) -> None:
+    """Check MODEL and print what it contains; exit code 2 on any mistake."""
+    compiled = _load(model)
+    n_groups = len(compiled.group_units)
+    typer.echo(
+        f"{model}: ok — {compiled.name!r}: {compiled.n_types} component types, "
+        f"{compiled.n_units} units, {len(compiled.crew_names)} crews, "
+        f"{n_groups} standby groups, mission {compiled.mission:g} h"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of model files (for editor completion and checking)."""
+    from hasim.model.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

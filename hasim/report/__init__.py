@@ -1,0 +1,1 @@
+"""Reports of studies: text for the terminal (HTML design-review reports later)."""

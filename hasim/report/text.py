@@ -1,0 +1,85 @@
+"""The summary table that ``hasim run`` prints."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console
+from rich.table import Table
+
+from hasim.results import StudyResult
+from hasim.units import format_duration
+
+
+def _ci(row: object, fmt: str) -> str:
+    lo, hi = row.ci_low, row.ci_high  # type: ignore[attr-defined]
+    if math.isnan(lo) and math.isnan(hi):
+        return ""
+    def f(x: float) -> str:
+        return "—" if math.isnan(x) else format(x, fmt)
+
+    return f"[{f(lo)}, {f(hi)}]"
+
+
+def print_summary(study: StudyResult, console: Console | None = None) -> None:
+    """Print the headline results, the downtime attribution and the crews of a study."""
+    console = console or Console()
+    m = study.model
+    s = study.summary()
+    console.print(f"[bold]{m.name}[/bold] — {study.n_runs} runs of {format_duration(m.mission)}, "
+                  f"seed {study.seed}, engine {study.engine}")
+
+    head = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    head.add_column("metric")
+    head.add_column("estimate", justify="right")
+    head.add_column("95% CI", justify="right")
+    a = s.loc["availability"]
+    head.add_row("availability", f"{a['mean']:.6f}", _ci(a, ".6f"))
+    nines = s.loc["nines"]
+    head.add_row("nines", f"{nines['mean']:.2f}", _ci(nines, ".2f"))
+    d = s.loc["downtime_hours_per_year"]
+    head.add_row("downtime per year", format_duration(d["mean"]),
+                 f"[{format_duration(d['ci_low'])}, {format_duration(d['ci_high'])}]")
+    o = s.loc["outages_per_year"]
+    head.add_row("outages per year", f"{o['mean']:.3g}", _ci(o, ".3g"))
+    mo = s.loc["mean_outage_hours"]
+    if not math.isnan(mo["mean"]):
+        head.add_row("mean outage duration", format_duration(mo["mean"]),
+                     "" if math.isnan(mo["ci_low"]) else
+                     f"[{format_duration(mo['ci_low'])}, {format_duration(mo['ci_high'])}]")
+    p = s.loc["p_system_failure"]
+    head.add_row(f"P(outage within {format_duration(m.mission)})", f"{p['mean']:.3f}",
+                 _ci(p, ".3f"))
+    for q in (50, 90, 99):
+        r = s.loc[f"downtime_hours_p{q}"]
+        head.add_row(f"downtime per mission, p{q}", format_duration(r["mean"]), "")
+    console.print(head)
+
+    total = s.loc["downtime_hours_per_year", "mean"]
+    # the cause of an outage is the component whose failure took the system down
+    attribution = Table(title="downtime by cause", title_justify="left", box=None,
+                        header_style="bold")
+    attribution.add_column("component")
+    attribution.add_column("kind")
+    attribution.add_column("per year", justify="right")
+    attribution.add_column("share", justify="right")
+    rows = sorted(zip(m.type_names, m.type_kinds, strict=True),
+                  key=lambda t: -s.loc[f"downtime_hours_per_year.{t[0]}", "mean"])
+    for name, kind in rows:
+        hours = s.loc[f"downtime_hours_per_year.{name}", "mean"]
+        share = f"{100 * hours / total:.1f}%" if total > 0 else "—"
+        attribution.add_row(name, kind, format_duration(hours), share)
+    console.print(attribution)
+
+    if m.crew_names:
+        crews = Table(title="crews", title_justify="left", box=None, header_style="bold")
+        crews.add_column("crew")
+        crews.add_column("size", justify="right")
+        crews.add_column("utilisation", justify="right")
+        for c, name in enumerate(m.crew_names):
+            u = s.loc[f"crew_utilisation.{name}", "mean"]
+            crews.add_row(name, str(m.crew_size[c]), f"{100 * u:.2f}%")
+        console.print(crews)
+    rate = study.events / study.elapsed_s if study.elapsed_s > 0 else math.nan
+    console.print(f"[dim]{study.events:,} events in {study.elapsed_s:.2f} s "
+                  f"({rate:,.0f} events/s, {study.workers} workers)[/dim]")
