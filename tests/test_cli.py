@@ -1,0 +1,110 @@
+"""The command line, run as a user runs it: a subprocess in a temporary directory."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+MODEL = ROOT / "tests" / "data" / "small.yaml"
+
+
+def hasim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hasim", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_help_is_fast_and_light(tmp_path):
+    code = "import sys, hasim.cli; print(sorted(m for m in ('numpy', 'pandas', 'scipy', " \
+           "'matplotlib', 'simpy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    r = hasim("--help", cwd=tmp_path)
+    assert r.returncode == 0
+    for command in ("run", "validate", "schema"):
+        assert command in r.stdout
+
+
+def test_run_json(tmp_path):
+    r = hasim("run", str(MODEL), "--runs", "40", "--seed", "7", "--workers", "1", "--json",
+              cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    a = data["availability"]
+    assert set(a) == {"mean", "stderr", "ci_low", "ci_high"}
+    assert 0 < a["ci_low"] <= a["mean"] <= a["ci_high"] <= 1
+    assert data["runs"] == 40 and data["seed"] == 7 and data["engine"] == "simpy"
+    assert data["events"] > 40 and data["elapsed_s"] > 0
+    hours = data["downtime_hours_per_year"]
+    assert hours == pytest.approx((1 - a["mean"]) * 8760, rel=1e-9)
+    assert data["outages_per_year"] > 0
+    assert list(tmp_path.iterdir()) == []  # --json alone writes nothing
+
+
+def test_same_seed_same_numbers_for_any_workers(tmp_path):
+    outs = [json.loads(hasim("run", str(MODEL), "--runs", "30", "--seed", "3", "--workers", w,
+                             "--json", cwd=tmp_path).stdout) for w in ("1", "2")]
+    assert outs[0]["metrics"] == outs[1]["metrics"]
+    assert outs[0]["events"] == outs[1]["events"]
+
+
+def test_run_out_writes_results_and_manifest(tmp_path):
+    out = tmp_path / "results"
+    r = hasim("run", str(MODEL), "--runs", "25", "--seed", "11", "--workers", "2", "--out",
+              str(out), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "availability" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json", "outages.csv", "replications.csv", "summary.json"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["model_sha256"] == hashlib.sha256(MODEL.read_bytes()).hexdigest()
+    assert manifest["seed"] == 11 and manifest["runs"] == 25 and manifest["engine"] == "simpy"
+    assert manifest["resolved_model"]["components"]["server"]["count"] == 2
+    assert manifest["hasim_version"] and manifest["wall_time_s"] > 0
+    rows = list(csv.DictReader((out / "replications.csv").open()))
+    assert [int(r["replication"]) for r in rows] == list(range(25))
+    summary = json.loads((out / "summary.json").read_text())
+    mean = sum(float(r["availability"]) for r in rows) / 25
+    assert summary["availability"]["mean"] == pytest.approx(mean, rel=1e-12)
+    outages = list(csv.DictReader((out / "outages.csv").open()))
+    assert len(outages) == sum(int(r["outages"]) for r in rows)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_bad_model_exit_2_clear_message_nothing_written(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MODEL.read_text().replace("count: 2", "count: -2"))
+    out = tmp_path / "results"
+    r = hasim("run", str(bad), "--out", str(out), cwd=tmp_path)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert f"{bad}:" in r.stderr and "components.server.count: must be >= 1" in r.stderr
+    assert r.stdout == ""
+    assert not out.exists()
+    r = hasim("validate", str(bad), cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    r = hasim("run", str(tmp_path / "missing.yaml"), cwd=tmp_path)
+    assert r.returncode == 2 and "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_bad_options(tmp_path):
+    r = hasim("run", str(MODEL), "--runs", "0", cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    r = hasim("run", str(MODEL), "--engine", "warp", cwd=tmp_path)
+    assert r.returncode == 2 and "unknown engine" in r.stderr
+
+
+def test_validate_and_schema(tmp_path):
+    r = hasim("validate", str(MODEL), cwd=tmp_path)
+    assert r.returncode == 0 and "ok" in r.stdout
+    r = hasim("schema", cwd=tmp_path)
+    schema = json.loads(r.stdout)
+    assert schema["title"] == "hasim model"
+    assert "components" in schema["properties"]
