@@ -65,9 +65,17 @@ def unit_stream_id(component: str, instance: int) -> int:
 def stream_key(seed: int, replication: int, unit: int, purpose: int) -> int:
     """Key of the stream of ``purpose`` for ``unit`` (a :func:`unit_stream_id`) in
     ``replication`` of a study seeded ``seed``."""
-    h = mix64(seed ^ _GOLDEN)
-    h = mix64(h ^ (((replication + 1) * _K_REP) & M64))
-    h = mix64(h ^ (((unit + 1) * _K_UNIT) & M64))
+    return sub_key(replication_key(seed, replication), unit, purpose)
+
+
+def replication_key(seed: int, replication: int) -> int:
+    """The part of every stream key of one replication that depends on (seed, replication)."""
+    return mix64(mix64(seed ^ _GOLDEN) ^ (((replication + 1) * _K_REP) & M64))
+
+
+def sub_key(rep_key: int, unit: int, purpose: int) -> int:
+    """Stream key from a :func:`replication_key`, a unit identity and a purpose."""
+    h = mix64(rep_key ^ (((unit + 1) * _K_UNIT) & M64))
     return mix64(h ^ (((purpose + 1) * _K_PURPOSE) & M64))
 
 

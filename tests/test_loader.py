@@ -109,7 +109,7 @@ def test_mistakes_name_file_line_and_key(write_model, old, new, line, path, mess
 
 def test_duplicate_keys_are_errors(write_model):
     text = BASE.replace("    repair: 2h\n", "    repair: 2h\n    repair: 3h\n")
-    file, found = problems(write_model, text)
+    _, found = problems(write_model, text)
     assert [(p.path, p.line, p.message) for p in found] == [
         ("components.db.repair", 18, "duplicate key")
     ]

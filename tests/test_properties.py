@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 
 import numpy as np
@@ -72,7 +73,7 @@ def test_availability_never_rises_with_k(n, crew, seed):
     # common random numbers: the unit histories do not depend on k, so per run A(k) is monotone
     a = [hasim.run_study(_kofn(n, k, crew), runs=5, seed=seed, workers=1).availability
          for k in range(1, n + 1)]
-    for lower, higher in zip(a, a[1:], strict=False):
+    for lower, higher in itertools.pairwise(a):
         assert np.all(higher <= lower + 1e-12)
 
 

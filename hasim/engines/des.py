@@ -37,15 +37,16 @@ import simpy
 
 from hasim.model.compile import KOFN, LEAF, CompiledModel
 from hasim.results import RunResult
-from hasim.rng import DRAWS_PER_SAMPLE, Purpose, sample, stream_key, uniform
+from hasim.rng import DRAWS_PER_SAMPLE, Purpose, replication_key, sample, sub_key, uniform
 
 
 class _Unit:
-    __slots__ = ("age", "draws", "keys", "life_started", "lifetime", "process", "rate", "up",
-                 "wake")
+    __slots__ = ("age", "draws", "keys", "life_started", "lifetime", "process", "rate", "stream",
+                 "up", "wake")
 
-    def __init__(self, keys: list[int], rate: float):
-        self.keys = keys
+    def __init__(self, stream: int, rate: float):
+        self.stream = stream
+        self.keys: list[int | None] = [None] * len(Purpose)
         self.draws = [0] * len(Purpose)
         self.up = True
         self.rate = rate
@@ -75,15 +76,15 @@ class Replication:
 
     def __init__(self, model: CompiledModel, seed: int, replication: int):
         self.m = model
+        self.rep_key = replication_key(seed, replication)
         self.env = simpy.Environment()
         self.T = model.mission
         self.groups = [_Group(units) for units in model.group_units]
         self.units = []
         for u in range(model.n_units):
-            keys = [stream_key(seed, replication, model.unit_stream[u], p) for p in Purpose]
             g = model.unit_group[u]
             rate = 1.0 if g < 0 or self.groups[g].active == u else model.group_dormant[g]
-            self.units.append(_Unit(keys, rate))
+            self.units.append(_Unit(model.unit_stream[u], rate))
         self.crews = [simpy.Resource(self.env, capacity=int(s)) for s in model.crew_size]
         self.crew_busy = np.zeros(len(model.crew_names))
         self._holds: dict[int, tuple[int, float]] = {}
@@ -97,22 +98,28 @@ class Replication:
         self.first_failure = math.nan
 
     # -- random numbers --
+    def _next(self, u: int, purpose: Purpose) -> tuple[int, int]:
+        """Key of the ``purpose`` stream of unit ``u`` and the index of its next sample."""
+        unit = self.units[u]
+        key = unit.keys[purpose]
+        if key is None:
+            key = unit.keys[purpose] = sub_key(self.rep_key, unit.stream, purpose)
+        n = unit.draws[purpose]
+        unit.draws[purpose] = n + 1
+        return key, n
+
     def draw(self, u: int, purpose: Purpose, law: int) -> float:
         """Next sample of ``law`` from the ``purpose`` stream of unit ``u`` (0 for no law)."""
         if law < 0:
             return 0.0
-        unit = self.units[u]
-        n = unit.draws[purpose]
-        unit.draws[purpose] = n + 1
+        key, n = self._next(u, purpose)
         d = self.m.laws[law]
-        return sample(d.code, d.a, d.b, d.c, d.values, unit.keys[purpose], n)
+        return sample(d.code, d.a, d.b, d.c, d.values, key, n)
 
     def draw_uniform(self, u: int, purpose: Purpose) -> float:
         """Next uniform number of the ``purpose`` stream of unit ``u``."""
-        unit = self.units[u]
-        n = unit.draws[purpose]
-        unit.draws[purpose] = n + 1
-        return uniform(unit.keys[purpose], n * DRAWS_PER_SAMPLE)
+        key, n = self._next(u, purpose)
+        return uniform(key, n * DRAWS_PER_SAMPLE)
 
     # -- the life of a unit --
     def unit_process(self, u: int):

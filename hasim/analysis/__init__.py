@@ -1,0 +1,1 @@
+"""Analyses built on studies: parameter sweeps (exact solutions and sensitivity later)."""
