@@ -31,7 +31,7 @@ unit: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n 2 tests
 
 test: lint
-	$(BIN)/python -m pytest -n 2 tests --nbmake notebooks
+	HASIM_NOTEBOOK_RUNS=60 $(BIN)/python -m pytest -n 2 tests --nbmake notebooks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
