@@ -69,17 +69,17 @@ def _one_of(data: dict[str, Any], *groups: tuple[str, ...]) -> None:
     given = {k for k, v in data.items() if v is not None}
     matches = [g for g in groups if set(g) <= given]
     if len(matches) != 1 or any(k not in set().union(*groups) for k in given):
-        options = " or ".join("{" + ", ".join(g) + "}" for g in groups)
+        options = " or ".join("(" + ", ".join(g) + ")" for g in groups)
         raise PydanticCustomError(
             "law_parameters",
-            "give one parameter set: {options}; got {{{got}}}",
+            "give one parameter set: {options}; got ({got})",
             {"options": options, "got": ", ".join(sorted(given))},
         )
     extra = given - set(matches[0])
     if extra:
         raise PydanticCustomError(
             "law_parameters",
-            "{extra} cannot be combined with {{{chosen}}}",
+            "{extra} cannot be combined with ({chosen})",
             {"extra": ", ".join(sorted(extra)), "chosen": ", ".join(matches[0])},
         )
 
@@ -189,18 +189,25 @@ LAW_NAMES = ("exponential", "weibull", "lognormal", "gamma", "normal", "uniform"
 
 
 def _law_shorthand(value: object) -> object:
-    """A bare duration is an exponential law with that mean; a law is one key."""
+    """A bare duration is an exponential law with that mean (``0s``: no delay); a law is one
+    key."""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return {"exponential": {"mean": value}}
+        try:
+            zero = parse_duration(value) == 0.0
+        except ValueError:
+            zero = False  # reported with its path by the exponential mean's own validation
+        return {"fixed": value} if zero else {"exponential": {"mean": value}}
     if isinstance(value, dict):
         laws = [k for k in value if k in LAW_NAMES]
         if len(value) != 1 or not laws:
             raise PydanticCustomError(
                 "law",
                 "a law is a duration (exponential with that mean) or one of {names}, "
-                "e.g. {{lognormal: {{mean: 4h, cv: 0.5}}}}; got keys {keys}",
+                "e.g. lognormal: (mean: 4h, cv: 0.5); got keys {keys}",
                 {"names": ", ".join(LAW_NAMES), "keys": ", ".join(map(str, value)) or "none"},
             )
+        if value[laws[0]] is None:
+            raise PydanticCustomError("law", "{law} needs its parameters", {"law": laws[0]})
     return value
 
 
@@ -328,6 +335,8 @@ def _one_structure_key(value: object) -> object:
                 "a structure node is a component name or one of {names}; got keys {keys}",
                 {"names": ", ".join(STRUCTURE_KEYS), "keys": ", ".join(map(str, value)) or "none"},
             )
+        if value[keys[0]] is None:
+            raise PydanticCustomError("structure", "{key} needs its children", {"key": keys[0]})
     return value
 
 
