@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import integrate, linalg
+
+State = Any
+"""A state of a chain: any hashable value (an int, a string, a tuple)."""
 
 # --- continuous-time Markov chains --------------------------------------------------------------
 
@@ -69,10 +73,10 @@ def integral_of_expectation(q: np.ndarray, p0: np.ndarray, v: np.ndarray, t: flo
 class Chain:
     """A finite CTMC of a system: states, generator, which states are up, a start state."""
 
-    states: tuple[Hashable, ...]
+    states: tuple[State, ...]
     q: np.ndarray
     up: np.ndarray
-    start: Hashable
+    start: State
 
     @property
     def p0(self) -> np.ndarray:
@@ -80,14 +84,14 @@ class Chain:
         p[self.states.index(self.start)] = 1.0
         return p
 
-    def mask(self, where: Callable[[Hashable], bool]) -> np.ndarray:
+    def mask(self, where: Callable[[State], bool]) -> np.ndarray:
         """1.0 for the states where ``where`` holds, else 0.0."""
         return np.array([1.0 if where(s) else 0.0 for s in self.states])
 
     def steady_availability(self) -> float:
         return float(steady_state(self.q) @ self.up)
 
-    def expected_time(self, where: Callable[[Hashable], bool], t: float) -> float:
+    def expected_time(self, where: Callable[[State], bool], t: float) -> float:
         """Expected hours spent in the states where ``where`` holds during [0, t]."""
         return integral_of_expectation(self.q, self.p0, self.mask(where), t)
 
@@ -113,10 +117,10 @@ class Chain:
         return float(self.p0[up] @ linalg.expm(sub * t) @ np.ones(int(up.sum())))
 
 
-def chain(start: Hashable, moves: Callable[[Hashable], Iterable[tuple[Hashable, float]]],
-          is_up: Callable[[Hashable], bool]) -> Chain:
+def chain(start: State, moves: Callable[[State], Iterable[tuple[State, float]]],
+          is_up: Callable[[State], bool]) -> Chain:
     """Explore the states reachable from ``start``; ``moves(s)`` yields ``(next, rate)``."""
-    states: list[Hashable] = [start]
+    states: list[State] = [start]
     index = {start: 0}
     transitions: list[tuple[int, int, float]] = []
     k = 0
@@ -142,13 +146,12 @@ def independent_chain(rates: Sequence[tuple[float, float]],
     A state is the tuple of component states (True = up); all start up.
     """
 
-    def moves(s: Hashable) -> Iterable[tuple[Hashable, float]]:
-        assert isinstance(s, tuple)
+    def moves(s: State) -> Iterable[tuple[State, float]]:
         for i, (lam, mu) in enumerate(rates):
             flipped = (*s[:i], not s[i], *s[i + 1:])
             yield flipped, lam if s[i] else mu
 
-    return chain(tuple(True for _ in rates), moves, structure)  # type: ignore[arg-type]
+    return chain(tuple(True for _ in rates), moves, structure)
 
 
 # --- one exponential component -----------------------------------------------------------------
