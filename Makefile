@@ -24,7 +24,7 @@ demo: $(VENV)/.installed
 	$(BIN)/hasim run $(MODEL) --runs $(RUNS) --seed 1
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check hasim tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/mypy hasim
 
 unit: $(VENV)/.installed-dev
