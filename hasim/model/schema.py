@@ -198,17 +198,23 @@ def _law_shorthand(value: object) -> object:
             zero = False  # reported with its path by the exponential mean's own validation
         return {"fixed": value} if zero else {"exponential": {"mean": value}}
     if isinstance(value, dict):
-        laws = [k for k in value if k in LAW_NAMES]
-        if len(value) != 1 or not laws:
-            raise PydanticCustomError(
-                "law",
-                "a law is a duration (exponential with that mean) or one of {names}, "
-                "e.g. lognormal: (mean: 4h, cv: 0.5); got keys {keys}",
-                {"names": ", ".join(LAW_NAMES), "keys": ", ".join(map(str, value)) or "none"},
-            )
-        if value[laws[0]] is None:
-            raise PydanticCustomError("law", "{law} needs its parameters", {"law": laws[0]})
+        _one_key(value, LAW_NAMES, "a law is a duration (exponential with that mean) or one of",
+                 "its parameters")
     return value
+
+
+def _one_key(value: dict[Any, Any], names: tuple[str, ...], what: str, needs: str) -> None:
+    """A mapping that must hold exactly one of ``names``, with a value."""
+    keys = [k for k in value if k in names]
+    if len(value) != 1 or not keys:
+        raise PydanticCustomError(
+            "one_key", "{what} {names}; got keys {keys}",
+            {"what": what, "names": ", ".join(names),
+             "keys": ", ".join(map(str, value)) or "none"},
+        )
+    if value[keys[0]] is None:
+        raise PydanticCustomError("one_key", "{key} needs {needs}",
+                                  {"key": keys[0], "needs": needs})
 
 
 class Law(Strict):
@@ -328,15 +334,8 @@ STRUCTURE_KEYS = ("series", "parallel", "k_of_n", "quorum", "standby")
 
 def _one_structure_key(value: object) -> object:
     if isinstance(value, dict):
-        keys = [k for k in value if k in STRUCTURE_KEYS]
-        if len(value) != 1 or not keys:
-            raise PydanticCustomError(
-                "structure",
-                "a structure node is a component name or one of {names}; got keys {keys}",
-                {"names": ", ".join(STRUCTURE_KEYS), "keys": ", ".join(map(str, value)) or "none"},
-            )
-        if value[keys[0]] is None:
-            raise PydanticCustomError("structure", "{key} needs its children", {"key": keys[0]})
+        _one_key(value, STRUCTURE_KEYS, "a structure node is a component name or one of",
+                 "its children")
     return value
 
 
