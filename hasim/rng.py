@@ -82,7 +82,8 @@ def sub_key(rep_key: int, unit: int, purpose: int) -> int:
 def uniform(key: int, counter: int) -> float:
     """Uniform number in the open interval (0, 1): draw ``counter`` of stream ``key``."""
     z = mix64(key ^ mix64(((counter + 1) * _GOLDEN) & M64))
-    return ((z >> 11) + 0.5) * (1.0 / 9007199254740992.0)
+    # 52 bits, so that k + 0.5 is exact: the result lies in [2^-53, 1 - 2^-53]
+    return ((z >> 12) + 0.5) * (1.0 / 4503599627370496.0)
 
 
 def check_seed(seed: int | None) -> int:

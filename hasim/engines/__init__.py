@@ -1,5 +1,7 @@
 """Simulation engines. Each runs a block of replications of a compiled model and returns a
-:class:`~hasim.results.RunResult`; all follow the semantics of DESIGN.md."""
+:class:`~hasim.results.RunResult`; all follow the semantics of the reference engine
+(:mod:`hasim.engines.des`) and draw from the same random streams, so that one seed gives the same
+results on every engine."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ if TYPE_CHECKING:
 
 RunReplications = Callable[["CompiledModel", int, int, int], "RunResult"]
 
-ENGINES = ("simpy",)
-"""Names accepted by ``engine=``; ``simpy`` is the reference engine."""
+ENGINES = ("numba", "simpy")
+"""Names accepted by ``engine=``: ``numba`` (default, jitted) and ``simpy`` (the reference)."""
+DEFAULT_ENGINE = "numba"
 
 
 def get_engine(name: str) -> RunReplications:
@@ -22,4 +25,8 @@ def get_engine(name: str) -> RunReplications:
         from hasim.engines.des import run_replications
 
         return run_replications
+    if name == "numba":
+        from hasim.engines.fast import run_replications as fast
+
+        return fast
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -267,7 +267,7 @@ class Replication:
         self.env.run(until=self.T)
         if not self.system_up:
             self.close_outage(self.T)
-        for c, start in self._holds.values():
+        for _, (c, start) in sorted(self._holds.items()):  # by unit, as every engine sums
             self.crew_busy[c] += self.T - start
         return dict(
             downtime=float(sum(self.outage_hours)),
