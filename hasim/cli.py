@@ -52,7 +52,8 @@ def run(
                                              help="Seed; default: a fresh one, printed.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores]",
                                                 show_default=False)] = None,
-    engine: Annotated[str, typer.Option(help="Simulation engine: simpy.")] = "simpy",
+    engine: Annotated[str, typer.Option(help="Simulation engine: numba (fast) or simpy "
+                                             "(the reference); same results.")] = "numba",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")
                        ] = False,
     out: Annotated[Path | None, typer.Option(help="Write replications, summary and manifest "

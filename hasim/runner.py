@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from hasim.engines import ENGINES, get_engine
+from hasim.engines import DEFAULT_ENGINE, ENGINES, get_engine
 from hasim.model.compile import CompiledModel, load_model
 from hasim.results import RunResult, StudyResult
 from hasim.rng import check_seed
@@ -25,9 +25,13 @@ PROGRESS_AFTER_S = 0.5
 """A progress bar appears once a study has run this long."""
 
 
-def _chunks(runs: int, workers: int) -> list[tuple[int, int]]:
+MAX_CHUNK = {"simpy": 500, "numba": 20000}
+"""Largest block of replications per task: a few seconds of work for each engine."""
+
+
+def _chunks(runs: int, workers: int, engine: str) -> list[tuple[int, int]]:
     # several chunks per worker balance the load; small chunks keep progress moving
-    size = max(1, min(500, math.ceil(runs / (8 * workers))))
+    size = max(1, min(MAX_CHUNK[engine], math.ceil(runs / (8 * workers))))
     return [(s, min(s + size, runs)) for s in range(0, runs, size)]
 
 
@@ -78,7 +82,7 @@ def run_study(
     runs: int = DEFAULT_RUNS,
     seed: int | None = None,
     workers: int | None = None,
-    engine: str = "simpy",
+    engine: str = DEFAULT_ENGINE,
     progress: bool | None = None,
     on_chunk: Callable[[int, int], None] | None = None,
 ) -> StudyResult:
@@ -96,7 +100,8 @@ def run_study(
         Worker processes; ``None`` uses every core, 1 runs in this process. The results do not
         depend on it.
     engine
-        ``"simpy"``, the reference engine.
+        ``"numba"`` (default: the jitted engine) or ``"simpy"`` (the reference engine); both give
+        the same results for the same seed.
     progress
         Show a progress bar on stderr for studies longer than a moment; ``None``: when stderr
         is a terminal.
@@ -114,7 +119,7 @@ def run_study(
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
     seed = check_seed(seed)
-    chunks = _chunks(runs, workers)
+    chunks = _chunks(runs, workers, engine)
     workers = min(workers, len(chunks))
     if progress is None:
         progress = sys.stderr.isatty()
@@ -127,6 +132,12 @@ def run_study(
         if on_chunk is not None:
             on_chunk(bar.done, runs)
 
+    if engine == "numba":
+        # compile (or load from numba's cache) before timing, and before forking: the workers
+        # inherit the compiled kernel
+        from hasim.engines.fast import warm_up
+
+        warm_up(model)
     t0 = time.perf_counter()
     try:
         if workers == 1:

@@ -40,7 +40,7 @@ def test_run_json(tmp_path):
     a = data["availability"]
     assert set(a) == {"mean", "stderr", "ci_low", "ci_high"}
     assert 0 < a["ci_low"] <= a["mean"] <= a["ci_high"] <= 1
-    assert data["runs"] == 40 and data["seed"] == 7 and data["engine"] == "simpy"
+    assert data["runs"] == 40 and data["seed"] == 7 and data["engine"] == "numba"
     assert data["events"] > 40 and data["elapsed_s"] > 0
     hours = data["downtime_hours_per_year"]
     assert hours == pytest.approx((1 - a["mean"]) * 8760, rel=1e-9)
@@ -48,11 +48,12 @@ def test_run_json(tmp_path):
     assert list(tmp_path.iterdir()) == []  # --json alone writes nothing
 
 
-def test_same_seed_same_numbers_for_any_workers(tmp_path):
+def test_same_seed_same_numbers_for_any_workers_and_engine(tmp_path):
     outs = [json.loads(hasim("run", str(MODEL), "--runs", "30", "--seed", "3", "--workers", w,
-                             "--json", cwd=tmp_path).stdout) for w in ("1", "2")]
-    assert outs[0]["metrics"] == outs[1]["metrics"]
-    assert outs[0]["events"] == outs[1]["events"]
+                             "--engine", e, "--json", cwd=tmp_path).stdout)
+            for w, e in (("1", "numba"), ("2", "numba"), ("2", "simpy"))]
+    assert outs[0]["metrics"] == outs[1]["metrics"] == outs[2]["metrics"]
+    assert outs[0]["events"] == outs[1]["events"] == outs[2]["events"]
 
 
 def test_run_out_writes_results_and_manifest(tmp_path):
@@ -65,7 +66,7 @@ def test_run_out_writes_results_and_manifest(tmp_path):
         "manifest.json", "outages.csv", "replications.csv", "summary.json"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["model_sha256"] == hashlib.sha256(MODEL.read_bytes()).hexdigest()
-    assert manifest["seed"] == 11 and manifest["runs"] == 25 and manifest["engine"] == "simpy"
+    assert manifest["seed"] == 11 and manifest["runs"] == 25 and manifest["engine"] == "numba"
     assert manifest["resolved_model"]["components"]["server"]["count"] == 2
     assert manifest["hasim_version"] and manifest["wall_time_s"] > 0
     rows = list(csv.DictReader((out / "replications.csv").open()))

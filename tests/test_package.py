@@ -21,13 +21,15 @@ ALLOWED = {
     "hasim.runner": ("hasim.engines", "hasim.results"),
     "hasim.results": (),
     # engines fill the RunResult container defined beside StudyResult
-    "hasim.engines": ("hasim.engines", "hasim.results"),
+    "hasim.engines": ("hasim.engines", "hasim.results", "hasim.kernels"),
+    "hasim.kernels": ("hasim.kernels",),
     "hasim.model": (),
     "hasim.units": (),
     "hasim.errors": (),
     "hasim.rng": (),
 }
-LEAVES = ("hasim.units", "hasim.errors", "hasim.rng")  # import nothing of hasim
+LEAVES = ("hasim.units", "hasim.errors", "hasim.rng", "hasim.kernels.simulate")
+"""Modules that import nothing of hasim (kernels only their flags)."""
 
 
 def _module_name(path: Path) -> str:

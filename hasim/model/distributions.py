@@ -30,7 +30,7 @@ class Dist:
 
     ``a, b, c`` per law: fixed (value) · exponential (mean) · weibull (shape, scale, location) ·
     lognormal (mu, sigma of log-hours) · gamma (shape, scale) · normal (mean, sd, before truncation
-    at 0) · uniform (min, max) · empirical (values in ``values``).
+    at 0) · uniform (min, max) · empirical (offset 0 and count of ``values``).
     """
 
     name: str
@@ -150,4 +150,5 @@ def from_law(law: schema.Law, empirical_values: tuple[float, ...] | None = None)
     values = tuple(p.values) if p.values is not None else empirical_values
     if not values:
         raise ValueError("empirical law without values")
-    return Dist(name, values=tuple(float(v) for v in values))
+    # a, b: offset and count of the values in the pool the sampler reads (its own values here)
+    return Dist(name, 0.0, float(len(values)), values=tuple(float(v) for v in values))
