@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from hasim.errors import HasimError
 from hasim.model.compile import LEAF, STANDBY, CompiledModel
 from hasim.results import RunResult
 
@@ -71,7 +72,7 @@ def kernel_arrays(m: CompiledModel) -> dict[str, Any]:
 
 def run_replications(model: CompiledModel, seed: int, start: int, stop: int) -> RunResult:
     """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
-    from hasim.kernels.simulate import HEAP_FULL, OK, OUTAGES_FULL, run_chunk
+    from hasim.kernels.simulate import HEAP_FULL, MAX_TARGETS, OK, OUTAGES_FULL, run_chunk
 
     arrays = kernel_arrays(model)
     n = stop - start
@@ -83,8 +84,10 @@ def run_replications(model: CompiledModel, seed: int, start: int, stop: int) -> 
     busy = np.zeros((n, len(model.crew_names)))
     outage_rep = np.zeros(max(1024, 4 * n), dtype=np.int64)
     outage_hours = np.zeros(len(outage_rep))
+    if max(model.n_units, len(model.group_units)) >= MAX_TARGETS:
+        raise HasimError(f"the numba engine handles at most {MAX_TARGETS - 1} units")
     heap_size = 4 * (model.n_units + len(model.group_units)) + 64
-    heap = [np.zeros(heap_size), *(np.zeros(heap_size, dtype=np.int64) for _ in range(4))]
+    heap = [np.zeros(heap_size), *(np.zeros(heap_size, dtype=np.int64) for _ in range(2))]
     n_outages = 0
     rep = start
     while True:
@@ -94,7 +97,7 @@ def run_replications(model: CompiledModel, seed: int, start: int, stop: int) -> 
             first_failure=first[rep - start:], events=events[rep - start:],
             by_type=by_type[rep - start:], crew_busy=busy[rep - start:],
             outage_rep=outage_rep, outage_hours=outage_hours, n_outages=n_outages,
-            ht=heap[0], hs=heap[1], hk=heap[2], hx=heap[3], htok=heap[4])
+            ht=heap[0], hs=heap[1], hp=heap[2])
         if status == OK:
             break
         if status == OUTAGES_FULL:

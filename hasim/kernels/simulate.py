@@ -153,72 +153,72 @@ def sample(code: np.int64, a: float, b: float, c: float, pool: np.ndarray, key: 
 
 
 # --- the event heap: (time, sequence) order, lazy deletion by tokens ----------------------------
+# An event is a time, a sequence number (the order of scheduling, for ties) and a packed payload:
+# kind in bits 0-2, target (unit or group) in bits 3-23, token from bit 24.
 
 EV_FAIL, EV_DETECT, EV_RESPONSE, EV_REPAIR, EV_SWITCH = 0, 1, 2, 3, 4
+MAX_TARGETS = 1 << 21
 
 
-@njit(**JIT)
-def _less(t1: float, s1: np.int64, t2: float, s2: np.int64) -> bool:
-    return t1 < t2 or (t1 == t2 and s1 < s2)
-
-
-@njit(**JIT)
-def heap_push(ht, hs, hk, hx, htok, size, seq, t, kind, target, token):  # type: ignore[no-untyped-def]
+@njit(inline="always", **JIT)
+def heap_push(ht, hs, hp, size, seq, t, kind, target, token):  # type: ignore[no-untyped-def]
     """Push an event; returns the new size, or -1 when the heap is full."""
     if size >= ht.shape[0]:
         return -1
+    payload = kind + (target << 3) + (token << 24)
     i = size
     while i > 0:
         parent = (i - 1) >> 1
-        if not _less(t, seq, ht[parent], hs[parent]):
+        tp = ht[parent]
+        if t > tp or (t == tp and seq > hs[parent]):
             break
-        ht[i] = ht[parent]
+        ht[i] = tp
         hs[i] = hs[parent]
-        hk[i] = hk[parent]
-        hx[i] = hx[parent]
-        htok[i] = htok[parent]
+        hp[i] = hp[parent]
         i = parent
     ht[i] = t
     hs[i] = seq
-    hk[i] = kind
-    hx[i] = target
-    htok[i] = token
+    hp[i] = payload
     return size + 1
 
 
-@njit(**JIT)
-def heap_pop(ht, hs, hk, hx, htok, size):  # type: ignore[no-untyped-def]
-    """Remove the first event (left at index ``size - 1``'s old slot); returns the new size."""
+@njit(inline="always", **JIT)
+def heap_pop(ht, hs, hp, size):  # type: ignore[no-untyped-def]
+    """Remove the first event; returns the new size."""
     size -= 1
-    t, s, k, x, tok = ht[size], hs[size], hk[size], hx[size], htok[size]
+    t = ht[size]
+    s = hs[size]
+    p = hp[size]
     i = 0
     while True:
         child = 2 * i + 1
         if child >= size:
             break
-        if child + 1 < size and _less(ht[child + 1], hs[child + 1], ht[child], hs[child]):
-            child += 1
-        if not _less(ht[child], hs[child], t, s):
+        tc = ht[child]
+        sc = hs[child]
+        if child + 1 < size:
+            t2 = ht[child + 1]
+            s2 = hs[child + 1]
+            if t2 < tc or (t2 == tc and s2 < sc):
+                child += 1
+                tc = t2
+                sc = s2
+        if t < tc or (t == tc and s < sc):
             break
-        ht[i] = ht[child]
-        hs[i] = hs[child]
-        hk[i] = hk[child]
-        hx[i] = hx[child]
-        htok[i] = htok[child]
+        ht[i] = tc
+        hs[i] = sc
+        hp[i] = hp[child]
         i = child
-    if size > 0:
-        ht[i] = t
-        hs[i] = s
-        hk[i] = k
-        hx[i] = x
-        htok[i] = tok
+    ht[i] = t
+    hs[i] = s
+    hp[i] = p
     return size
 
 
 # --- structure: counters of up children, updated up the tree ------------------------------------
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def _set_node(node, up, node_up, node_cnt, node_k, node_parent):  # type: ignore[no-untyped-def]
     """Set the state of a leaf or standby node and carry the change up to the root."""
     if node_up[node] == up:
@@ -237,15 +237,15 @@ def _set_node(node, up, node_up, node_cnt, node_k, node_parent):  # type: ignore
 
 
 @njit(**JIT)
-def _flush(ht, hs, hk, hx, htok, size, seq, pend_v, v_time, v_token, pend_g, g_time,  # type: ignore[no-untyped-def]
+def _flush(ht, hs, hp, size, seq, pend_v, v_time, v_token, pend_g, g_time,  # type: ignore[no-untyped-def]
            g_token):
     """Push the events a switchover scheduled, in the order the SimPy engine schedules them
     (the spare's new failure time, then the end of the switchover)."""
     if pend_v >= 0 and size >= 0:
-        size = heap_push(ht, hs, hk, hx, htok, size, seq, v_time, EV_FAIL, pend_v, v_token)
+        size = heap_push(ht, hs, hp, size, seq, v_time, EV_FAIL, pend_v, v_token)
         seq += 1
     if pend_g >= 0 and size >= 0:
-        size = heap_push(ht, hs, hk, hx, htok, size, seq, g_time, EV_SWITCH, pend_g, g_token)
+        size = heap_push(ht, hs, hp, size, seq, g_time, EV_SWITCH, pend_g, g_token)
         seq += 1
     return size, seq
 
@@ -274,7 +274,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
     downtime, outages, first_failure, events, by_type, crew_busy,
     outage_rep, outage_hours, n_outages,
     # work space
-    ht, hs, hk, hx, htok,
+    ht, hs, hp,
 ):
     """Simulate replications ``rep_start`` .. ``rep_stop - 1``.
 
@@ -367,7 +367,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
             lifetime[u] = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
                                  keys[u, FAILURE], n)
             if rate[u] > 0.0:
-                size = heap_push(ht, hs, hk, hx, htok, size, seq, lifetime[u] / rate[u],
+                size = heap_push(ht, hs, hp, size, seq, lifetime[u] / rate[u],
                                  EV_FAIL, u, 0)
                 seq += 1
                 if size < 0:
@@ -377,10 +377,11 @@ def run_chunk(  # type: ignore[no-untyped-def]
             now = ht[0]
             if not now < T:
                 break
-            kind = hk[0]
-            x = hx[0]
-            token = htok[0]
-            size = heap_pop(ht, hs, hk, hx, htok, size)
+            payload = hp[0]
+            kind = payload & 7
+            x = (payload >> 3) & (MAX_TARGETS - 1)
+            token = payload >> 24
+            size = heap_pop(ht, hs, hp, size)
             cause = -1
             pend_v = -1
             pend_g = -1
@@ -450,10 +451,10 @@ def run_chunk(  # type: ignore[no-untyped-def]
                     delay = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
                                    keys[u, DETECTION], n)
                 if delay > 0.0:
-                    size = heap_push(ht, hs, hk, hx, htok, size, seq, now + delay, EV_DETECT,
+                    size = heap_push(ht, hs, hp, size, seq, now + delay, EV_DETECT,
                                      u, 0)
                     seq += 1
-                    size, seq = _flush(ht, hs, hk, hx, htok, size, seq, pend_v, pend_v_time,
+                    size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
                                        fail_token[max(pend_v, 0)], pend_g, pend_g_time,
                                        g_token[max(pend_g, 0)])
                     pend_v = -1
@@ -478,7 +479,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                     start_repair = True
                 elif busy[c] < crew_size[c]:
                     # SimPy grants the request in a later step: a switchover's events first
-                    size, seq = _flush(ht, hs, hk, hx, htok, size, seq, pend_v, pend_v_time,
+                    size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
                                        fail_token[max(pend_v, 0)], pend_g, pend_g_time,
                                        g_token[max(pend_g, 0)])
                     pend_v = -1
@@ -496,7 +497,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                         delay = sample(law_code[law], law_a[law], law_b[law], law_c[law],
                                        pool, keys[u, RESPONSE], n)
                     if delay > 0.0:
-                        size = heap_push(ht, hs, hk, hx, htok, size, seq, now + delay,
+                        size = heap_push(ht, hs, hp, size, seq, now + delay,
                                          EV_RESPONSE, u, 0)
                         seq += 1
                         if size < 0:
@@ -516,7 +517,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                 draws[u, REPAIR] = n + 1
                 d = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
                            keys[u, REPAIR], n)
-                size = heap_push(ht, hs, hk, hx, htok, size, seq, now + d, EV_REPAIR, u, 0)
+                size = heap_push(ht, hs, hp, size, seq, now + d, EV_REPAIR, u, 0)
                 seq += 1
                 if size < 0:
                     return HEAP_FULL, rep, start_outages
@@ -561,7 +562,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                 life_start[u] = now
                 fail_token[u] += 1
                 if rate[u] > 0.0:
-                    size = heap_push(ht, hs, hk, hx, htok, size, seq,
+                    size = heap_push(ht, hs, hp, size, seq,
                                      now + (lifetime[u] - age[u]) / rate[u], EV_FAIL, u,
                                      fail_token[u])
                     seq += 1
@@ -583,7 +584,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                             delay = sample(law_code[law], law_a[law], law_b[law], law_c[law],
                                            pool, keys[v, RESPONSE], n)
                         if delay > 0.0:
-                            size = heap_push(ht, hs, hk, hx, htok, size, seq, now + delay,
+                            size = heap_push(ht, hs, hp, size, seq, now + delay,
                                              EV_RESPONSE, v, 0)
                             seq += 1
                             if size < 0:
@@ -595,7 +596,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                             draws[v, REPAIR] = n + 1
                             d = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
                                        keys[v, REPAIR], n)
-                            size = heap_push(ht, hs, hk, hx, htok, size, seq, now + d,
+                            size = heap_push(ht, hs, hp, size, seq, now + d,
                                              EV_REPAIR, v, 0)
                             seq += 1
                             if size < 0:
@@ -606,7 +607,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
 
             if pend_v >= 0 or pend_g >= 0:
                 # a switchover's events follow the failed unit's own repair or queueing
-                size, seq = _flush(ht, hs, hk, hx, htok, size, seq, pend_v, pend_v_time,
+                size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
                                    fail_token[max(pend_v, 0)], pend_g, pend_g_time,
                                    g_token[max(pend_g, 0)])
                 pend_v = -1
