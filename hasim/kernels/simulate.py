@@ -118,7 +118,7 @@ def _gamma_unit(shape: float, key: np.uint64, base: np.int64) -> float:
     return d
 
 
-@njit(**JIT)
+@njit(inline="always", **JIT)
 def sample(code: np.int64, a: float, b: float, c: float, pool: np.ndarray, key: np.uint64,
            n: np.int64) -> float:
     """Sample ``n`` of a law from stream ``key`` (codes and parameters as in hasim.rng)."""
