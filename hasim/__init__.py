@@ -13,8 +13,13 @@ loading numpy, pandas or scipy.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import time
+
+STARTED = time.perf_counter()
+"""When hasim was first imported (for the start-up time the CLI reports)."""
+
+import importlib  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -80,8 +80,13 @@ def run(
     from hasim.errors import HasimError
     from hasim.runner import run_study
 
+    before = time.perf_counter()
     study = run_study(compiled, runs=runs, seed=seed, workers=workers, engine=engine,
                       progress=progress)
+    from hasim import STARTED
+
+    # from hasim's first import to the first replication (interpreter start-up excluded)
+    startup_s = before - STARTED + study.setup_s
     if out is not None:
         from hasim.output import save_study
 
@@ -90,7 +95,7 @@ def run(
         except (HasimError, OSError) as exc:
             _fail(str(exc), code=1)
     if as_json:
-        typer.echo(json.dumps(study.to_dict(), allow_nan=False))
+        typer.echo(json.dumps(study.to_dict() | {"startup_s": startup_s}, allow_nan=False))
     else:
         from hasim.report.text import print_summary
 

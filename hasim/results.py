@@ -122,6 +122,8 @@ class StudyResult:
     elapsed_s: float
     """Wall time of the simulation itself (start-up and model loading excluded)."""
     workers: int = 1
+    setup_s: float = 0.0
+    """Time spent before simulating: compiling the numba kernel or loading it from the cache."""
 
     @property
     def n_runs(self) -> int:

@@ -132,6 +132,7 @@ def run_study(
         if on_chunk is not None:
             on_chunk(bar.done, runs)
 
+    t_setup = time.perf_counter()
     if engine == "numba":
         # compile (or load from numba's cache) before timing, and before forking: the workers
         # inherit the compiled kernel
@@ -157,4 +158,4 @@ def run_study(
     elapsed = time.perf_counter() - t0
     result = RunResult.concat([parts[i] for i in range(len(chunks))])
     return StudyResult(model=model, runs=result, seed=seed, engine=engine, elapsed_s=elapsed,
-                       workers=workers)
+                       workers=workers, setup_s=t0 - t_setup)

@@ -3,6 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# the first call of a numba kernel compiles it or loads it from the cache: no per-example deadline
+settings.register_profile("hasim", deadline=None)
+settings.load_profile("hasim")
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = sorted((ROOT / "models").glob("*.yaml"))

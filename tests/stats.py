@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+SHARPEST: float | None = None
+"""When set, every check must also be sharp to this fraction of the exact value."""
+
 Z = 4.0
 """Half-width of the acceptance interval in standard errors: a fixed-seed test stays robust to
 changes of the random numbers (a false alarm every ~16,000 reseeds), while a real bias of a few
@@ -55,6 +58,8 @@ def assert_close(samples: np.ndarray, exact: float, *, sharp: float, what: str =
     z
         Half-width of the acceptance interval in standard errors.
     """
+    if SHARPEST is not None:
+        sharp = min(sharp, SHARPEST)
     x = np.asarray(samples, dtype=float)
     n = len(x)
     assert n >= 2, "need at least two runs"

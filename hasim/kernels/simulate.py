@@ -161,7 +161,7 @@ MAX_TARGETS = 1 << 21
 
 
 @njit(inline="always", **JIT)
-def heap_push(ht, hs, hp, size, seq, t, kind, target, token):  # type: ignore[no-untyped-def]
+def heap_push(ht, hs, hp, size, seq, t, kind, target, token):
     """Push an event; returns the new size, or -1 when the heap is full."""
     if size >= ht.shape[0]:
         return -1
@@ -183,7 +183,7 @@ def heap_push(ht, hs, hp, size, seq, t, kind, target, token):  # type: ignore[no
 
 
 @njit(inline="always", **JIT)
-def heap_pop(ht, hs, hp, size):  # type: ignore[no-untyped-def]
+def heap_pop(ht, hs, hp, size):
     """Remove the first event; returns the new size."""
     size -= 1
     t = ht[size]
@@ -219,7 +219,7 @@ def heap_pop(ht, hs, hp, size):  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always", **JIT)
-def _set_node(node, up, node_up, node_cnt, node_k, node_parent):  # type: ignore[no-untyped-def]
+def _set_node(node, up, node_up, node_cnt, node_k, node_parent):
     """Set the state of a leaf or standby node and carry the change up to the root."""
     if node_up[node] == up:
         return
@@ -237,7 +237,7 @@ def _set_node(node, up, node_up, node_cnt, node_k, node_parent):  # type: ignore
 
 
 @njit(**JIT)
-def _flush(ht, hs, hp, size, seq, pend_v, v_time, v_token, pend_g, g_time,  # type: ignore[no-untyped-def]
+def _flush(ht, hs, hp, size, seq, pend_v, v_time, v_token, pend_g, g_time,
            g_token):
     """Push the events a switchover scheduled, in the order the SimPy engine schedules them
     (the spare's new failure time, then the end of the switchover)."""
@@ -256,7 +256,7 @@ OK, OUTAGES_FULL, HEAP_FULL = 0, 1, 2
 
 
 @njit(**JIT)
-def run_chunk(  # type: ignore[no-untyped-def]
+def run_chunk(
     # laws
     law_code, law_a, law_b, law_c, pool,
     # units
@@ -387,6 +387,8 @@ def run_chunk(  # type: ignore[no-untyped-def]
             pend_g = -1
             pend_v_time = 0.0
             pend_g_time = 0.0
+            pend_v_token = 0
+            pend_g_token = 0
             if kind == EV_FAIL:
                 if token != fail_token[x]:
                     continue  # the ageing rate changed since this failure was scheduled
@@ -427,6 +429,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                                     fail_token[v] += 1
                                     pend_v = v
                                     pend_v_time = now + (lifetime[v] - age[v]) / rate[v]
+                                    pend_v_token = fail_token[v]
                                 law = group_switch[g]
                                 delay = 0.0
                                 if law >= 0:
@@ -439,6 +442,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                                     g_token[g] += 1
                                     pend_g = g
                                     pend_g_time = now + delay
+                                    pend_g_token = g_token[g]
                     in_service = g_active[g] >= 0 and not g_switching[g]
                     _set_node(group_node[g], in_service, node_up, node_cnt, node_k,
                               node_parent)
@@ -455,8 +459,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                                      u, 0)
                     seq += 1
                     size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
-                                       fail_token[max(pend_v, 0)], pend_g, pend_g_time,
-                                       g_token[max(pend_g, 0)])
+                                       pend_v_token, pend_g, pend_g_time, pend_g_token)
                     pend_v = -1
                     pend_g = -1
                     if size < 0:
@@ -480,8 +483,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
                 elif busy[c] < crew_size[c]:
                     # SimPy grants the request in a later step: a switchover's events first
                     size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
-                                       fail_token[max(pend_v, 0)], pend_g, pend_g_time,
-                                       g_token[max(pend_g, 0)])
+                                       pend_v_token, pend_g, pend_g_time, pend_g_token)
                     pend_v = -1
                     pend_g = -1
                     if size < 0:
@@ -608,8 +610,7 @@ def run_chunk(  # type: ignore[no-untyped-def]
             if pend_v >= 0 or pend_g >= 0:
                 # a switchover's events follow the failed unit's own repair or queueing
                 size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
-                                   fail_token[max(pend_v, 0)], pend_g, pend_g_time,
-                                   g_token[max(pend_g, 0)])
+                                   pend_v_token, pend_g, pend_g_time, pend_g_token)
                 pend_v = -1
                 pend_g = -1
                 if size < 0:
