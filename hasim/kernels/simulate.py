@@ -215,6 +215,45 @@ def heap_pop(ht, hs, hp, size):
     return size
 
 
+@njit(inline="always", **JIT)
+def heap_replace(ht, hs, hp, size, seq, t, kind, target, token):
+    """Replace the first event by a new one (a pop and a push in one sift)."""
+    payload = kind + (target << 3) + (token << 24)
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        tc = ht[child]
+        sc = hs[child]
+        if child + 1 < size:
+            t2 = ht[child + 1]
+            s2 = hs[child + 1]
+            if t2 < tc or (t2 == tc and s2 < sc):
+                child += 1
+                tc = t2
+                sc = s2
+        if t < tc or (t == tc and seq < sc):
+            break
+        ht[i] = tc
+        hs[i] = sc
+        hp[i] = hp[child]
+        i = child
+    ht[i] = t
+    hs[i] = seq
+    hp[i] = payload
+
+
+@njit(inline="always", **JIT)
+def hpush(ht, hs, hp, size, live, seq, t, kind, target, token):
+    """Schedule an event while the event being handled may still sit on top of the heap
+    (``live``): the first new event takes its place. Returns (size or -1 when full, live)."""
+    if live:
+        heap_replace(ht, hs, hp, size, seq, t, kind, target, token)
+        return size, False
+    return heap_push(ht, hs, hp, size, seq, t, kind, target, token), False
+
+
 # --- structure: counters of up children, updated up the tree ------------------------------------
 
 
@@ -237,17 +276,17 @@ def _set_node(node, up, node_up, node_cnt, node_k, node_parent):
 
 
 @njit(**JIT)
-def _flush(ht, hs, hp, size, seq, pend_v, v_time, v_token, pend_g, g_time,
+def _flush(ht, hs, hp, size, live, seq, pend_v, v_time, v_token, pend_g, g_time,
            g_token):
     """Push the events a switchover scheduled, in the order the SimPy engine schedules them
     (the spare's new failure time, then the end of the switchover)."""
     if pend_v >= 0 and size >= 0:
-        size = heap_push(ht, hs, hp, size, seq, v_time, EV_FAIL, pend_v, v_token)
+        size, live = hpush(ht, hs, hp, size, live, seq, v_time, EV_FAIL, pend_v, v_token)
         seq += 1
     if pend_g >= 0 and size >= 0:
-        size = heap_push(ht, hs, hp, size, seq, g_time, EV_SWITCH, pend_g, g_token)
+        size, live = hpush(ht, hs, hp, size, live, seq, g_time, EV_SWITCH, pend_g, g_token)
         seq += 1
-    return size, seq
+    return size, live, seq
 
 
 # --- the loop ----------------------------------------------------------------------------------
@@ -381,7 +420,9 @@ def run_chunk(
             kind = payload & 7
             x = (payload >> 3) & (MAX_TARGETS - 1)
             token = payload >> 24
-            size = heap_pop(ht, hs, hp, size)
+            # the event stays on top until it is replaced by the first event it schedules,
+            # or popped when it is handled
+            live = True
             cause = -1
             pend_v = -1
             pend_g = -1
@@ -391,6 +432,7 @@ def run_chunk(
             pend_g_token = 0
             if kind == EV_FAIL:
                 if token != fail_token[x]:
+                    size = heap_pop(ht, hs, hp, size)
                     continue  # the ageing rate changed since this failure was scheduled
                 u = x
                 cause = u
@@ -455,10 +497,10 @@ def run_chunk(
                     delay = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
                                    keys[u, DETECTION], n)
                 if delay > 0.0:
-                    size = heap_push(ht, hs, hp, size, seq, now + delay, EV_DETECT,
+                    size, live = hpush(ht, hs, hp, size, live, seq, now + delay, EV_DETECT,
                                      u, 0)
                     seq += 1
-                    size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
+                    size, live, seq = _flush(ht, hs, hp, size, live, seq, pend_v, pend_v_time,
                                        pend_v_token, pend_g, pend_g_time, pend_g_token)
                     pend_v = -1
                     pend_g = -1
@@ -482,7 +524,7 @@ def run_chunk(
                     start_repair = True
                 elif busy[c] < crew_size[c]:
                     # SimPy grants the request in a later step: a switchover's events first
-                    size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
+                    size, live, seq = _flush(ht, hs, hp, size, live, seq, pend_v, pend_v_time,
                                        pend_v_token, pend_g, pend_g_time, pend_g_token)
                     pend_v = -1
                     pend_g = -1
@@ -499,7 +541,7 @@ def run_chunk(
                         delay = sample(law_code[law], law_a[law], law_b[law], law_c[law],
                                        pool, keys[u, RESPONSE], n)
                     if delay > 0.0:
-                        size = heap_push(ht, hs, hp, size, seq, now + delay,
+                        size, live = hpush(ht, hs, hp, size, live, seq, now + delay,
                                          EV_RESPONSE, u, 0)
                         seq += 1
                         if size < 0:
@@ -519,7 +561,7 @@ def run_chunk(
                 draws[u, REPAIR] = n + 1
                 d = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
                            keys[u, REPAIR], n)
-                size = heap_push(ht, hs, hp, size, seq, now + d, EV_REPAIR, u, 0)
+                size, live = hpush(ht, hs, hp, size, live, seq, now + d, EV_REPAIR, u, 0)
                 seq += 1
                 if size < 0:
                     return HEAP_FULL, rep, start_outages
@@ -564,7 +606,7 @@ def run_chunk(
                 life_start[u] = now
                 fail_token[u] += 1
                 if rate[u] > 0.0:
-                    size = heap_push(ht, hs, hp, size, seq,
+                    size, live = hpush(ht, hs, hp, size, live, seq,
                                      now + (lifetime[u] - age[u]) / rate[u], EV_FAIL, u,
                                      fail_token[u])
                     seq += 1
@@ -586,7 +628,7 @@ def run_chunk(
                             delay = sample(law_code[law], law_a[law], law_b[law], law_c[law],
                                            pool, keys[v, RESPONSE], n)
                         if delay > 0.0:
-                            size = heap_push(ht, hs, hp, size, seq, now + delay,
+                            size, live = hpush(ht, hs, hp, size, live, seq, now + delay,
                                              EV_RESPONSE, v, 0)
                             seq += 1
                             if size < 0:
@@ -598,23 +640,28 @@ def run_chunk(
                             draws[v, REPAIR] = n + 1
                             d = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
                                        keys[v, REPAIR], n)
-                            size = heap_push(ht, hs, hp, size, seq, now + d,
+                            size, live = hpush(ht, hs, hp, size, live, seq, now + d,
                                              EV_REPAIR, v, 0)
                             seq += 1
                             if size < 0:
                                 return HEAP_FULL, rep, start_outages
                     else:
                         busy[c] -= 1
+                if live:
+                    size = heap_pop(ht, hs, hp, size)
                 continue
 
             if pend_v >= 0 or pend_g >= 0:
                 # a switchover's events follow the failed unit's own repair or queueing
-                size, seq = _flush(ht, hs, hp, size, seq, pend_v, pend_v_time,
+                size, live, seq = _flush(ht, hs, hp, size, live, seq, pend_v, pend_v_time,
                                    pend_v_token, pend_g, pend_g_time, pend_g_token)
                 pend_v = -1
                 pend_g = -1
                 if size < 0:
                     return HEAP_FULL, rep, start_outages
+
+            if live:
+                size = heap_pop(ht, hs, hp, size)
 
             # after a failure or a completed switchover: has the system changed state?
             if node_up[root] != system_up:
