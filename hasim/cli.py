@@ -104,6 +104,80 @@ def run(
             typer.echo(f"results written to {out}/")
 
 
+MaxStates = Annotated[int, typer.Option(min=1, help="Largest Markov chain to build.")]
+
+
+def _exact(compiled: Any, max_states: int) -> Any:
+    from hasim.analysis.exact import NotExact, exact
+
+    try:
+        return exact(compiled, max_states=max_states)
+    except NotExact as exc:
+        _fail(f"no exact solution: {exc}")
+
+
+@app.command("exact")
+def exact_command(
+    model: ModelArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")
+                       ] = False,
+    max_states: MaxStates = 200_000,
+) -> None:
+    """Solve MODEL exactly: its Markov chain, or renewal theory for independent units."""
+    compiled = _load(model)
+    result = _exact(compiled, max_states)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), allow_nan=False))
+        return
+    from hasim.report.text import print_exact
+
+    print_exact(compiled, result)
+
+
+@app.command()
+def check(
+    model: ModelArg,
+    runs: Annotated[int, typer.Option("--runs", "-n", min=2, help="Replications.")] = 10_000,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Seed.")] = 1,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all "
+                                                "cores]", show_default=False)] = None,
+    engine: Annotated[str, typer.Option(help="Simulation engine: numba or simpy.")] = "numba",
+    max_states: MaxStates = 200_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")
+                       ] = False,
+) -> None:
+    """Simulate MODEL and compare with its exact solution; exit code 1 when they disagree by
+    more than 4 standard errors (an availability regression test for your CI)."""
+    from hasim.engines import ENGINES
+
+    if engine not in ENGINES:
+        _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    compiled = _load(model)
+    result = _exact(compiled, max_states)
+    from hasim.analysis.check import compare
+
+    if result.interval_availability is None:
+        _fail("check compares the simulation with the exact mission values, which hasim "
+              "computes for Markovian models (exponential laws); this model has only a "
+              "steady-state solution (see hasim exact)")
+    from hasim.runner import run_study
+
+    study = run_study(compiled, runs=runs, seed=seed, workers=workers, engine=engine)
+    table = compare(study, result)
+    ok = bool((table["z"].abs() <= 4).all())
+    if as_json:
+        typer.echo(json.dumps({"ok": ok, "runs": runs, "seed": seed, "engine": engine,
+                               "states": result.states,
+                               "metrics": table.reset_index().to_dict(orient="records")},
+                              allow_nan=False))
+    else:
+        from hasim.report.text import print_check
+
+        print_check(compiled, study, result, table, ok)
+    if not ok:
+        raise typer.Exit(1)
+
+
 @app.command()
 def validate(model: ModelArg) -> None:
     """Check MODEL and print what it contains; exit code 2 on any mistake."""

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from hasim.results import StudyResult
-from hasim.units import format_duration
+from hasim.units import HOURS_PER_YEAR, format_duration
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hasim.analysis.exact import ExactResult
+    from hasim.model.compile import CompiledModel
 
 
 def _ci(row: object, fmt: str) -> str:
@@ -83,3 +90,60 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
     rate = study.events / study.elapsed_s if study.elapsed_s > 0 else math.nan
     console.print(f"[dim]{study.events:,} events in {study.elapsed_s:.2f} s "
                   f"({rate:,.0f} events/s, {study.workers} workers)[/dim]")
+
+
+def print_exact(model: CompiledModel, result: ExactResult, console: Console | None = None
+                ) -> None:
+    """Print the exact values of a model."""
+    console = console or Console()
+    how = ("Markov chain" if result.method == "ctmc"
+           else "renewal theory over independent units")
+    console.print(f"[bold]{model.name}[/bold] — exact, by {how}: {result.states:,} states, "
+                  f"solved in {result.solve_s:.2f} s")
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    a = result.steady_state_availability
+    table.add_row("steady-state availability", f"{a:.9f}")
+    table.add_row("steady-state downtime per year", format_duration((1 - a) * HOURS_PER_YEAR))
+    mission = format_duration(model.mission)
+    if result.interval_availability is not None:
+        table.add_row(f"availability over {mission} from all-up",
+                      f"{result.interval_availability:.9f}")
+    if result.failure_frequency is not None:
+        table.add_row("system failures per year",
+                      f"{result.failure_frequency * HOURS_PER_YEAR:.6g}")
+    if result.mean_up_time_hours is not None:
+        table.add_row("mean up time", format_duration(result.mean_up_time_hours))
+    if result.mean_down_time_hours is not None:
+        table.add_row("mean down time", format_duration(result.mean_down_time_hours))
+    if result.mttf_hours is not None:
+        table.add_row("mean time to first system failure", format_duration(result.mttf_hours))
+    if result.expected_outages is not None:
+        table.add_row(f"expected outages in {mission}", f"{result.expected_outages:.6g}")
+    if result.p_system_failure is not None:
+        table.add_row(f"P(outage within {mission})", f"{result.p_system_failure:.6g}")
+    console.print(table)
+    for note in result.notes:
+        console.print(f"[dim]{note}[/dim]")
+
+
+def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,
+                table: pd.DataFrame, ok: bool, console: Console | None = None) -> None:
+    """Print simulation against exact values with z-scores."""
+    console = console or Console()
+    console.print(f"[bold]{model.name}[/bold] — {study.n_runs:,} runs (seed {study.seed}, "
+                  f"engine {study.engine}) against the exact solution ({result.states:,} "
+                  "states)")
+    out = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("metric", "simulated", "95% CI", "exact", "z"):
+        out.add_column(col, justify="left" if col == "metric" else "right")
+    for name, row in table.iterrows():
+        flag = "" if abs(row["z"]) <= 4 else " [red]✗[/red]"
+        out.add_row(str(name), f"{row['simulated']:.6g}",
+                    f"[{row['ci_low']:.6g}, {row['ci_high']:.6g}]", f"{row['exact']:.6g}",
+                    f"{row['z']:+.2f}{flag}")
+    console.print(out)
+    verdict = ("[green]agree[/green] (every |z| ≤ 4)" if ok
+               else "[red]DISAGREE[/red] (|z| > 4)")
+    console.print(f"simulation and exact solution {verdict}")

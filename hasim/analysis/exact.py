@@ -1,0 +1,568 @@
+"""Exact analysis beside every simulation: the Markov chain of a model, or renewal theory.
+
+* **Markovian models** — every failure, repair, detection, crew response and switchover law is
+  exponential (or a zero delay): :func:`build_chain` builds the continuous-time Markov chain of
+  the compiled model automatically, with the rules of the engines (structure with shared leaves,
+  k-of-n and quorum, crews serving FIFO by detection time, detection delay, cold/warm/hot
+  standby with switchover and coverage). Identical instances of a component type that the
+  structure only uses as a whole are lumped into counts, so realistic models stay small. The
+  chain is solved with scipy's sparse methods for the steady state, the interval availability
+  over the mission starting all-up (what a Monte Carlo estimates), the failure frequency, mean up
+  and down times, the mean time to the first system failure, and the expected number of outages
+  and the probability of at least one within the mission.
+* **Independent components with any laws** (no crews, no standby groups): each unit alternates
+  up and down, so its steady-state availability is MTTF / (MTTF + E[detection] + E[repair])
+  (renewal theory) and the system's is the structure function over independent units. Exact for
+  any laws — in the steady state only.
+* Anything else is refused with the reason (:class:`NotExact`), never answered approximately.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hasim.errors import HasimError
+from hasim.model.compile import LEAF, CompiledModel
+from hasim.model.distributions import Dist
+
+DEFAULT_MAX_STATES = 200_000
+
+
+class NotExact(HasimError):
+    """The model is outside the classes hasim solves exactly; the message says why."""
+
+
+@dataclass(frozen=True)
+class ExactResult:
+    """Exact values for a model. Rates are per hour, times in hours; ``None`` where the method
+    gives no exact value (renewal theory has no transient solution)."""
+
+    method: str
+    """``"ctmc"`` (Markov chain) or ``"renewal"`` (independent components, any laws)."""
+    steady_state_availability: float
+    interval_availability: float | None
+    failure_frequency: float | None
+    mean_up_time_hours: float | None
+    mean_down_time_hours: float | None
+    mttf_hours: float | None
+    expected_outages: float | None
+    p_system_failure: float | None
+    states: int
+    mission_hours: float
+    solve_s: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def steady_state_unavailability(self) -> float:
+        return 1.0 - self.steady_state_availability
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values (the ``--json`` output of ``hasim exact``)."""
+
+        def num(x: float | None) -> float | None:
+            return None if x is None or not math.isfinite(x) else x
+
+        return {
+            "method": self.method,
+            "states": self.states,
+            "mission_hours": self.mission_hours,
+            "steady_state_availability": self.steady_state_availability,
+            "steady_state_unavailability": self.steady_state_unavailability,
+            "interval_availability": num(self.interval_availability),
+            "failure_frequency": num(self.failure_frequency),
+            "mean_up_time_hours": num(self.mean_up_time_hours),
+            "mean_down_time_hours": num(self.mean_down_time_hours),
+            "mttf_hours": num(self.mttf_hours),
+            "expected_outages": num(self.expected_outages),
+            "p_system_failure": num(self.p_system_failure),
+            "solve_s": self.solve_s,
+            "notes": list(self.notes),
+        }
+
+
+# --- classes of exchangeable units -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Class:
+    """Units that behave alike and that the structure treats alike: tracked as counts."""
+
+    units: tuple[int, ...]
+    failure: float  # rates per hour
+    repair: float
+    detection: float  # 0: detected at once (math.inf rate)
+    crew: int
+    group: int  # standby group of the (single) unit, or -1
+
+
+def _rate(d: Dist, what: str, label: str) -> float:
+    """Rate of an exponential law; ``inf`` for a zero delay; otherwise the model is refused."""
+    if d.is_zero:
+        return math.inf
+    if not d.is_exponential:
+        raise NotExact(f"{label}: the {what} law is {d.describe()}; the Markov chain needs "
+                       "exponential laws (or a zero delay)")
+    return 1.0 / d.a
+
+
+def lumped_types(m: CompiledModel) -> set[int]:
+    """Component types whose instances can be tracked as a count: outside standby groups, and
+    every structure node that has one of them as a child has all of them (so the structure
+    function is symmetric in them)."""
+    out = set()
+    for t in range(m.n_types):
+        units = [u for u in range(m.n_units) if m.unit_type[u] == t]
+        if len(units) < 2 or any(m.unit_group[u] >= 0 for u in units):
+            continue
+        sets = [sorted(int(m.node_ref[c]) for c in children
+                       if m.node_kind[c] == LEAF and m.unit_type[m.node_ref[c]] == t)
+                for children in m.node_children]
+        if all(s == units for s in sets if s):
+            out.add(t)
+    return out
+
+
+def _unit_groups(m: CompiledModel) -> list[tuple[int, ...]]:
+    """Classes of exchangeable units: a lumped type's instances, or one unit."""
+    lumped = lumped_types(m)
+    out: list[tuple[int, ...]] = []
+    seen: set[int] = set()
+    for u in range(m.n_units):
+        if u in seen:
+            continue
+        t = int(m.unit_type[u])
+        members = (tuple(v for v in range(m.n_units) if m.unit_type[v] == t)
+                   if t in lumped else (u,))
+        seen.update(members)
+        out.append(members)
+    return out
+
+
+def _classes(m: CompiledModel) -> list[_Class]:
+    out = []
+    for members in _unit_groups(m):
+        u = members[0]
+        label = m.unit_labels[u]
+        out.append(_Class(
+            units=members,
+            failure=1.0 / _expo_mean(m.law(int(m.unit_failure[u])), "failure", label),
+            repair=1.0 / _expo_mean(m.law(int(m.unit_repair[u])), "repair", label),
+            detection=_rate(m.law(int(m.unit_detection[u])), "detection", label),
+            crew=int(m.unit_crew[u]),
+            group=int(m.unit_group[u]),
+        ))
+    return out
+
+
+def _expo_mean(d: Dist, what: str, label: str) -> float:
+    if not d.is_exponential:
+        raise NotExact(f"{label}: the {what} law is {d.describe()}; the Markov chain needs "
+                       "exponential laws")
+    return d.a
+
+
+# --- the chain ---------------------------------------------------------------------------------
+
+# a state: (up, undetected, responding, repairing) counts per class, the crew queues (tuples of
+# class indices, FIFO), and per standby group (active class or -1, switching flag)
+State = tuple[tuple[tuple[int, int, int, int], ...], tuple[tuple[int, ...], ...],
+              tuple[tuple[int, bool], ...]]
+
+
+@dataclass
+class Chain:
+    """A continuous-time Markov chain of a model: states, generator, which states are up."""
+
+    states: list[State]
+    Q: Any  # scipy.sparse.csr_matrix, rows sum to 0
+    up: np.ndarray
+    initial: int
+
+
+class _Builder:
+    def __init__(self, m: CompiledModel):
+        self.m = m
+        self.classes = _classes(m)
+        self.class_of = {u: i for i, c in enumerate(self.classes) for u in c.units}
+        self.crew_response = [_rate(m.law(int(r)), "response", f"crews.{m.crew_names[c]}")
+                              for c, r in enumerate(m.crew_response)]
+        self.switch = [_rate(m.law(int(s)), "switchover", f"standby group of "
+                             f"{m.unit_labels[m.group_units[g][0]]}")
+                       for g, s in enumerate(m.group_switchover)]
+        self.group_classes = [tuple(self.class_of[u] for u in units) for units in m.group_units]
+
+    def initial(self) -> State:
+        counts = tuple((len(c.units), 0, 0, 0) for c in self.classes)
+        queues = tuple(() for _ in self.m.crew_names)
+        groups = tuple((gc[0] if gc else -1, False) for gc in self.group_classes)
+        return counts, queues, groups
+
+    def is_up(self, s: State) -> bool:
+        counts, _, groups = s
+        unit_up = [False] * self.m.n_units
+        for c, cls in enumerate(self.classes):
+            for u in cls.units[: counts[c][0]]:
+                unit_up[u] = True
+        group_up = [a >= 0 and not sw and counts[a][0] == 1 for a, sw in groups]
+        return self.m.structure_up(unit_up, group_up)
+
+    # -- moves --
+    def _request(self, counts: list[list[int]], queues: list[list[int]], c: int) -> None:
+        """Unit of class c (counted in no phase) asks for its repair."""
+        cls = self.classes[c]
+        if cls.crew < 0:
+            counts[c][3] += 1
+            return
+        busy = sum(counts[k][2] + counts[k][3] for k, o in enumerate(self.classes)
+                   if o.crew == cls.crew)
+        if busy < self.m.crew_size[cls.crew]:
+            counts[c][2 if math.isfinite(self.crew_response[cls.crew]) else 3] += 1
+        else:
+            queues[cls.crew].append(c)
+
+    def moves(self, s: State) -> Iterator[tuple[State, float]]:
+        counts0, queues0, groups0 = s
+        m = self.m
+        for c, cls in enumerate(self.classes):
+            n_up, n_und, n_resp, n_rep = counts0[c]
+            # failures of up units
+            if n_up:
+                g = cls.group
+                if g < 0:
+                    yield from self._fail(s, c, n_up * cls.failure, None)
+                else:
+                    active, switching = groups0[g]
+                    factor = 1.0 if active == c else float(m.group_dormant[g])
+                    if factor > 0:
+                        yield from self._fail(s, c, cls.failure * factor, g)
+            if n_und:
+                counts = [list(x) for x in counts0]
+                queues = [list(q) for q in queues0]
+                counts[c][1] -= 1
+                self._request(counts, queues, c)
+                yield self._state(counts, queues, groups0), n_und * cls.detection
+            if n_resp:
+                counts = [list(x) for x in counts0]
+                counts[c][2] -= 1
+                counts[c][3] += 1
+                yield (self._state(counts, [list(q) for q in queues0], groups0),
+                       n_resp * self.crew_response[cls.crew])
+            if n_rep:
+                yield from self._repair(s, c, n_rep * cls.repair)
+        for g, (active, switching) in enumerate(groups0):
+            if switching and math.isfinite(self.switch[g]):
+                groups = list(groups0)
+                groups[g] = (active, False)
+                yield self._state([list(x) for x in counts0], [list(q) for q in queues0],
+                                  groups), self.switch[g]
+
+    def _state(self, counts: list[list[int]], queues: list[list[int]],
+               groups: Any) -> State:
+        return (tuple(tuple(x) for x in counts),  # type: ignore[misc]
+                tuple(tuple(q) for q in queues), tuple(groups))
+
+    def _fail(self, s: State, c: int, rate: float, g: int | None
+              ) -> Iterator[tuple[State, float]]:
+        counts0, queues0, groups0 = s
+        cls = self.classes[c]
+        counts = [list(x) for x in counts0]
+        queues = [list(q) for q in queues0]
+        counts[c][0] -= 1
+        if math.isfinite(cls.detection):
+            counts[c][1] += 1
+        else:
+            self._request(counts, queues, c)
+        if g is None or groups0[g][0] != c:
+            yield self._state(counts, queues, groups0), rate
+            return
+        # the active unit of a standby group failed
+        switching = groups0[g][1]
+        groups = list(groups0)
+        if switching:
+            groups[g] = (-1, False)  # the unit being switched in failed
+            yield self._state(counts, queues, groups), rate
+            return
+        spares = [k for k in self.group_classes[g] if k != c and counts0[k][0] == 1]
+        if not spares:
+            groups[g] = (-1, False)
+            yield self._state(counts, queues, groups), rate
+            return
+        coverage = float(self.m.group_coverage[g])
+        if coverage < 1.0:
+            failed = list(groups)
+            failed[g] = (-1, False)
+            yield self._state(counts, queues, failed), rate * (1.0 - coverage)
+        if coverage > 0.0:
+            groups[g] = (spares[0], math.isfinite(self.switch[g]))
+            yield self._state(counts, queues, groups), rate * coverage
+
+    def _repair(self, s: State, c: int, rate: float) -> Iterator[tuple[State, float]]:
+        counts0, queues0, groups0 = s
+        cls = self.classes[c]
+        counts = [list(x) for x in counts0]
+        queues = [list(q) for q in queues0]
+        counts[c][3] -= 1
+        counts[c][0] += 1
+        groups = list(groups0)
+        if cls.group >= 0 and groups0[cls.group][0] < 0:
+            groups[cls.group] = (c, False)
+        if cls.crew >= 0 and queues[cls.crew]:
+            nxt = queues[cls.crew].pop(0)
+            counts[nxt][2 if math.isfinite(self.crew_response[cls.crew]) else 3] += 1
+        yield self._state(counts, queues, groups), rate
+
+
+def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES) -> Chain:
+    """The Markov chain of a model whose laws are all exponential (or zero delays).
+
+    Raises
+    ------
+    NotExact
+        When a law is not exponential, or the chain has more than ``max_states`` states.
+    """
+    from scipy import sparse
+
+    b = _Builder(m)
+    start = b.initial()
+    index = {start: 0}
+    states = [start]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    todo = deque([start])
+    while todo:
+        s = todo.popleft()
+        i = index[s]
+        for t, rate in b.moves(s):
+            if rate <= 0 or t == s:
+                continue
+            j = index.get(t)
+            if j is None:
+                if len(states) >= max_states:
+                    raise NotExact(f"the Markov chain has more than {max_states:,} states; "
+                                   "raise the limit (--max-states) or simplify the model")
+                j = index[t] = len(states)
+                states.append(t)
+                todo.append(t)
+            rows.append(i)
+            cols.append(j)
+            vals.append(rate)
+    n = len(states)
+    Q = sparse.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
+    Q = Q - sparse.diags(np.asarray(Q.sum(axis=1)).ravel())
+    up = np.array([b.is_up(s) for s in states])
+    return Chain(states=states, Q=Q.tocsr(), up=up, initial=0)
+
+
+# --- solutions ---------------------------------------------------------------------------------
+
+
+DENSE_LIMIT = 2000
+"""Chains up to this many states are solved with dense linear algebra (to ~1e-13)."""
+TV_TOLERANCE = 1e-13
+"""A large chain whose distance to its steady state (total variation) falls below this before
+the end of the mission is taken to be in its steady state from then on: the distance never
+grows again, so the error of any mission value is bounded by it."""
+
+
+def _solve(A: Any, b: np.ndarray) -> np.ndarray:
+    """Solve A x = b: dense for small systems, else ILU-preconditioned GMRES, checked."""
+    from scipy.sparse import linalg as sla
+
+    n = A.shape[0]
+    if n <= DENSE_LIMIT:
+        return np.linalg.solve(A.toarray(), b)
+    ilu = sla.spilu(A.tocsc(), drop_tol=1e-6, fill_factor=20)
+    M = sla.LinearOperator(A.shape, ilu.solve)
+    x, info = sla.gmres(A, b, M=M, rtol=1e-14, atol=0.0, restart=60, maxiter=500)
+    residual = float(np.abs(A @ x - b).max())
+    if info != 0 and residual > 1e-12 * max(1.0, float(np.abs(b).max())):
+        raise NotExact(f"the sparse linear solve did not converge (residual {residual:.2g})")
+    return np.asarray(x)
+
+
+def steady_state(Q: Any) -> np.ndarray:
+    """Stationary distribution of an irreducible generator.
+
+    With π₀ fixed to 1, the balance equations of the other states read
+    Σ_{i≥1} π_i Q[i, j] = −Q[0, j]; the solution is then normalised. (Replacing a balance
+    equation by the normalisation instead would put a dense row into the factorisation.)
+    """
+    n = Q.shape[0]
+    if n == 1:
+        return np.ones(1)
+    Q = Q.tocsr()
+    rhs = -np.asarray(Q[0, 1:].todense()).ravel()
+    y = _solve(Q[1:, 1:].T.tocsc(), rhs)
+    pi = np.concatenate([[1.0], np.atleast_1d(y)])
+    return pi / pi.sum()
+
+
+def transient(Q: Any, p0: np.ndarray, T: float, pi: np.ndarray | None = None) -> np.ndarray:
+    """p(T) = p0 · exp(Q T).
+
+    Dense matrix exponential for small chains. For large irreducible chains (``pi`` given),
+    sparse Krylov steps over doubling horizons until p(t) is within TV_TOLERANCE of π (from
+    then on it stays there) or t reaches T.
+    """
+    n = Q.shape[0]
+    if n <= DENSE_LIMIT:
+        from scipy.linalg import expm
+
+        return np.asarray(p0 @ expm(Q.toarray() * T))
+    if pi is None:
+        raise NotExact(f"a transient solution of {n:,} states needs the steady state")
+    from scipy.sparse.linalg import expm_multiply
+
+    QT = Q.T.tocsc()
+    p, t, step = p0.copy(), 0.0, min(T, 1.0)
+    while t < T:
+        step = min(step, T - t)
+        p = np.asarray(expm_multiply(QT * step, p))
+        t += step
+        if np.abs(p - pi).sum() < TV_TOLERANCE:
+            return pi.copy()
+        step *= 2
+    return p
+
+
+def mission_integral(Q: Any, pi: np.ndarray, p0: np.ndarray, pT: np.ndarray, r: np.ndarray,
+                     T: float) -> float:
+    """∫₀ᵀ p(t)·r dt for an irreducible generator Q, from the steady state π and the end state
+    p(T): with Q x = r − (π·r)1, d/dt p(t)·x = p(t)·r − π·r, so the integral is
+    T π·r + (p(T) − p(0))·x (x found with x₀ = 0)."""
+    rbar = r - float(pi @ r)
+    x = np.zeros(len(r))
+    if len(r) > 1:
+        x[1:] = _solve(Q[1:, 1:].tocsc(), rbar[1:])
+    return T * float(pi @ r) + float((pT - p0) @ x)
+
+
+def solve_chain(chain: Chain, mission: float) -> dict[str, Any]:
+    """Steady-state and mission values of a chain (see :class:`ExactResult`)."""
+    from scipy import sparse
+
+    Q, up = chain.Q, chain.up
+    n = Q.shape[0]
+    pi = steady_state(Q)
+    A = float(pi[up].sum())
+    # rate of leaving the up set from each up state
+    down_cols = sparse.diags((~up).astype(float))
+    to_down = np.asarray((Q @ down_cols).sum(axis=1)).ravel() * up
+    freq = float(pi @ to_down)
+    p0 = np.zeros(n)
+    p0[chain.initial] = 1.0
+    pT = transient(Q, p0, mission, pi)
+    up_time = mission_integral(Q, pi, p0, pT, up.astype(float), mission)
+    outages = mission_integral(Q, pi, p0, pT, to_down, mission)
+    # first system failure: down states absorbing
+    ui = np.flatnonzero(up)
+    Quu = Q[ui][:, ui].tocsc()
+    pos = int(np.searchsorted(ui, chain.initial))
+    p_fail: float | None
+    if len(ui) == n:
+        mttf, p_fail = math.inf, 0.0
+    else:
+        tau = _solve(-Quu, np.ones(len(ui)))
+        mttf = float(np.atleast_1d(tau)[pos])
+        if len(ui) <= DENSE_LIMIT:
+            q0 = np.zeros(len(ui))
+            q0[pos] = 1.0
+            p_fail = min(max(1.0 - float(transient(Quu, q0, mission).sum()), 0.0), 1.0)
+        else:
+            p_fail = None  # the survival function of a large chain: not computed
+    return dict(
+        steady_state_availability=A,
+        interval_availability=float(up_time) / mission,
+        failure_frequency=freq,
+        mean_up_time_hours=A / freq if freq > 0 else math.inf,
+        mean_down_time_hours=(1 - A) / freq if freq > 0 else math.nan,
+        mttf_hours=mttf,
+        expected_outages=float(outages),
+        p_system_failure=p_fail,
+    )
+
+
+def _independent(m: CompiledModel, max_states: int) -> tuple[float, int]:
+    """Steady-state availability of independent units with any laws (renewal + structure)."""
+    classes = _classes_any_law(m)
+    combos = math.prod(len(c) + 1 for c, _ in classes)
+    if combos > max_states:
+        raise NotExact(f"the structure function over independent units needs {combos:,} "
+                       f"evaluations, more than {max_states:,}")
+    total = 0.0
+    for ups in np.ndindex(*[len(c) + 1 for c, _ in classes]):
+        unit_up = [False] * m.n_units
+        p = 1.0
+        for (units, a), k in zip(classes, ups, strict=True):
+            for u in units[:k]:
+                unit_up[u] = True
+            n = len(units)
+            p *= math.comb(n, k) * a**k * (1.0 - a) ** (n - k)
+        if p > 0 and m.structure_up(unit_up):
+            total += p
+    return total, combos
+
+
+def _classes_any_law(m: CompiledModel) -> list[tuple[tuple[int, ...], float]]:
+    """(units, availability of one unit) per class of exchangeable units, any laws."""
+    out = []
+    for members in _unit_groups(m):
+        u = members[0]
+        up = m.law(int(m.unit_failure[u])).mean
+        # a crew that never has to queue only adds its response time
+        c = int(m.unit_crew[u])
+        response = m.law(int(m.crew_response[c])).mean if c >= 0 else 0.0
+        down = (m.law(int(m.unit_detection[u])).mean + response
+                + m.law(int(m.unit_repair[u])).mean)
+        out.append((members, up / (up + down)))
+    return out
+
+
+def independent_units(m: CompiledModel) -> bool:
+    """Whether every unit lives on its own: no standby groups, and no crew can ever make a
+    repair wait (each crew is at least as large as the number of units it serves)."""
+    if m.group_units:
+        return False
+    served = np.bincount(m.unit_crew[m.unit_crew >= 0], minlength=len(m.crew_names))
+    return bool(np.all(served <= m.crew_size))
+
+
+def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES) -> ExactResult:
+    """Exact values for ``m``, by its Markov chain or by renewal theory.
+
+    Raises
+    ------
+    NotExact
+        With the reason, when neither method applies.
+    """
+    t0 = time.perf_counter()
+    try:
+        chain = build_chain(m, max_states)
+    except NotExact as markov_reason:
+        if not independent_units(m):
+            raise NotExact(f"{markov_reason}; renewal theory needs independent units (no "
+                           "standby groups, no crew serving more units than its size)") from None
+        A, combos = _independent(m, max_states)
+        return ExactResult(
+            method="renewal", steady_state_availability=A, interval_availability=None,
+            failure_frequency=None, mean_up_time_hours=None, mean_down_time_hours=None,
+            mttf_hours=None, expected_outages=None, p_system_failure=None, states=combos,
+            mission_hours=m.mission, solve_s=time.perf_counter() - t0,
+            notes=(f"not Markovian ({markov_reason}): steady state only, by renewal theory "
+                   "over independent units",))
+    v = solve_chain(chain, m.mission)
+    return ExactResult(
+        method="ctmc", steady_state_availability=v["steady_state_availability"],
+        interval_availability=v["interval_availability"],
+        failure_frequency=v["failure_frequency"], mean_up_time_hours=v["mean_up_time_hours"],
+        mean_down_time_hours=v["mean_down_time_hours"], mttf_hours=v["mttf_hours"],
+        expected_outages=v["expected_outages"], p_system_failure=v["p_system_failure"],
+        states=len(chain.states), mission_hours=m.mission, solve_s=time.perf_counter() - t0)
