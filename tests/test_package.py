@@ -12,7 +12,7 @@ COMMON = ("hasim.model", "hasim.units", "hasim.rng", "hasim.errors")
 ALLOWED = {
     # module prefix: hasim modules it may import (besides COMMON and the package root)
     "hasim.cli": ("hasim.report", "hasim.output", "hasim.runner", "hasim.engines",
-                  "hasim.results"),
+                  "hasim.results", "hasim.analysis"),
     "hasim.report": ("hasim.results", "hasim.plotting", "hasim.analysis"),
     "hasim.plotting": ("hasim.results", "hasim.analysis"),
     # a sweep runs studies
