@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 MODEL ?= models/web-cluster.yaml
 RUNS ?= 2000
 
-.PHONY: demo test lint unit clean
+.PHONY: demo test lint unit coverage benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ unit: $(VENV)/.installed-dev
 
 test: lint
 	HASIM_NOTEBOOK_RUNS=60 $(BIN)/python -m pytest -n 2 tests --nbmake notebooks
+
+# line coverage of the numba kernels, run as plain Python (not part of make test; ~2 min)
+coverage: $(VENV)/.installed-dev
+	NUMBA_DISABLE_JIT=1 $(BIN)/coverage run --source=hasim/kernels -m pytest -q -p no:xdist \
+		-W ignore tests/test_engines.py tests/reference
+	$(BIN)/coverage report -m
+
+# the engines side by side (not part of make test; ~4 min with the million-run study)
+benchmark: $(VENV)/.installed
+	$(BIN)/python benchmarks/engines.py --million
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
