@@ -183,12 +183,8 @@ def heap_push(ht, hs, hp, size, seq, t, kind, target, token):
 
 
 @njit(inline="always", **JIT)
-def heap_pop(ht, hs, hp, size):
-    """Remove the first event; returns the new size."""
-    size -= 1
-    t = ht[size]
-    s = hs[size]
-    p = hp[size]
+def _sift_down(ht, hs, hp, size, t, s, p):
+    """Place the event (t, s, p) at the root's hole and sift it down."""
     i = 0
     while True:
         child = 2 * i + 1
@@ -212,36 +208,21 @@ def heap_pop(ht, hs, hp, size):
     ht[i] = t
     hs[i] = s
     hp[i] = p
+
+
+@njit(inline="always", **JIT)
+def heap_pop(ht, hs, hp, size):
+    """Remove the first event; returns the new size."""
+    size -= 1
+    if size > 0:
+        _sift_down(ht, hs, hp, size, ht[size], hs[size], hp[size])
     return size
 
 
 @njit(inline="always", **JIT)
 def heap_replace(ht, hs, hp, size, seq, t, kind, target, token):
     """Replace the first event by a new one (a pop and a push in one sift)."""
-    payload = kind + (target << 3) + (token << 24)
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= size:
-            break
-        tc = ht[child]
-        sc = hs[child]
-        if child + 1 < size:
-            t2 = ht[child + 1]
-            s2 = hs[child + 1]
-            if t2 < tc or (t2 == tc and s2 < sc):
-                child += 1
-                tc = t2
-                sc = s2
-        if t < tc or (t == tc and seq < sc):
-            break
-        ht[i] = tc
-        hs[i] = sc
-        hp[i] = hp[child]
-        i = child
-    ht[i] = t
-    hs[i] = seq
-    hp[i] = payload
+    _sift_down(ht, hs, hp, size, t, seq, kind + (target << 3) + (token << 24))
 
 
 @njit(inline="always", **JIT)
