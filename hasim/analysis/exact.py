@@ -191,7 +191,9 @@ class _Builder:
         self.m = m
         self.classes = _classes(m)
         self.class_of = {u: i for i, c in enumerate(self.classes) for u in c.units}
+        # a crew that serves no unit never responds: its law does not matter
         self.crew_response = [_rate(m.law(int(r)), "response", f"crews.{m.crew_names[c]}")
+                              if np.any(m.unit_crew == c) else math.inf
                               for c, r in enumerate(m.crew_response)]
         self.switch = [_rate(m.law(int(s)), "switchover", f"standby group of "
                              f"{m.unit_labels[m.group_units[g][0]]}")
