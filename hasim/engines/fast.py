@@ -66,7 +66,6 @@ def kernel_arrays(m: CompiledModel) -> dict[str, Any]:
         group_coverage=m.group_coverage.astype(float), group_node=group_node,
         node_k=m.node_k.astype(i64), node_parent=parent,
         node_n_children=np.array([len(ch) for ch in m.node_children], dtype=i64),
-        node_is_leaf=(m.node_kind == LEAF),
     )
 
 

@@ -270,6 +270,29 @@ def _flush(ht, hs, hp, size, live, seq, pend_v, v_time, v_token, pend_g, g_time,
     return size, live, seq
 
 
+@njit(inline="always", **JIT)
+def _draw(law, u, purpose, draws, keys, law_code, law_a, law_b, law_c, pool):
+    """Next sample of ``law`` from the ``purpose`` stream of unit ``u``; 0 for no law (-1).
+    The twin of ``Replication.draw`` in the SimPy engine."""
+    if law < 0:
+        return 0.0
+    n = draws[u, purpose]
+    draws[u, purpose] = n + 1
+    return sample(law_code[law], law_a[law], law_b[law], law_c[law], pool, keys[u, purpose], n)
+
+
+@njit(inline="always", **JIT)
+def _record_outage(rep, i, duration, cause_type, outage_rep, outage_hours, n_outages, by_type):
+    """Store a finished outage; returns the new outage count, or -1 when the buffer is full."""
+    if n_outages >= outage_hours.shape[0]:
+        return -1
+    outage_rep[n_outages] = rep
+    outage_hours[n_outages] = duration
+    if cause_type >= 0:
+        by_type[i, cause_type] += duration
+    return n_outages + 1
+
+
 # --- the loop ----------------------------------------------------------------------------------
 
 OK, OUTAGES_FULL, HEAP_FULL = 0, 1, 2
@@ -287,7 +310,7 @@ def run_chunk(
     # standby groups
     group_ptr, group_members, group_dormant, group_switch, group_coverage, group_node,
     # structure (children before parents, root last)
-    node_k, node_parent, node_n_children, node_is_leaf,
+    node_k, node_parent, node_n_children,
     # study
     mission, seed, rep_start, rep_stop,
     # outputs, one row per replication of the chunk
@@ -366,8 +389,6 @@ def run_chunk(
         outage_start = 0.0
         outage_cause = -1
         first = math.nan
-        n_out_rep = 0
-        down_total = 0.0
         start_outages = n_outages
         for t in range(by_type.shape[1]):
             by_type[i, t] = 0.0
@@ -381,11 +402,8 @@ def run_chunk(
         seq = 0
         # every unit starts its first life, in unit order
         for u in range(n_units):
-            law = unit_failure[u]
-            n = draws[u, FAILURE]
-            draws[u, FAILURE] = n + 1
-            lifetime[u] = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
-                                 keys[u, FAILURE], n)
+            lifetime[u] = _draw(unit_failure[u], u, FAILURE,
+                                draws, keys, law_code, law_a, law_b, law_c, pool)
             if rate[u] > 0.0:
                 size = heap_push(ht, hs, hp, size, seq, lifetime[u] / rate[u],
                                  EV_FAIL, u, 0)
@@ -453,13 +471,8 @@ def run_chunk(
                                     pend_v = v
                                     pend_v_time = now + (lifetime[v] - age[v]) / rate[v]
                                     pend_v_token = fail_token[v]
-                                law = group_switch[g]
-                                delay = 0.0
-                                if law >= 0:
-                                    n = draws[u, SWITCHOVER]
-                                    draws[u, SWITCHOVER] = n + 1
-                                    delay = sample(law_code[law], law_a[law], law_b[law],
-                                                   law_c[law], pool, keys[u, SWITCHOVER], n)
+                                delay = _draw(group_switch[g], u, SWITCHOVER, draws, keys,
+                                              law_code, law_a, law_b, law_c, pool)
                                 if delay > 0.0:
                                     g_switching[g] = True
                                     g_token[g] += 1
@@ -470,13 +483,8 @@ def run_chunk(
                     _set_node(group_node[g], in_service, node_up, node_cnt, node_k,
                               node_parent)
                 # detection delay, then the repair request
-                law = unit_detection[u]
-                delay = 0.0
-                if law >= 0:
-                    n = draws[u, DETECTION]
-                    draws[u, DETECTION] = n + 1
-                    delay = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
-                                   keys[u, DETECTION], n)
+                delay = _draw(unit_detection[u], u, DETECTION,
+                              draws, keys, law_code, law_a, law_b, law_c, pool)
                 if delay > 0.0:
                     size, live = hpush(ht, hs, hp, size, live, seq, now + delay, EV_DETECT,
                                      u, 0)
@@ -514,13 +522,8 @@ def run_chunk(
                     busy[c] += 1
                     holding[u] = True
                     hold_start[u] = now
-                    law = crew_response[c]
-                    delay = 0.0
-                    if law >= 0:
-                        n = draws[u, RESPONSE]
-                        draws[u, RESPONSE] = n + 1
-                        delay = sample(law_code[law], law_a[law], law_b[law], law_c[law],
-                                       pool, keys[u, RESPONSE], n)
+                    delay = _draw(crew_response[c], u, RESPONSE,
+                                  draws, keys, law_code, law_a, law_b, law_c, pool)
                     if delay > 0.0:
                         size, live = hpush(ht, hs, hp, size, live, seq, now + delay,
                                          EV_RESPONSE, u, 0)
@@ -537,11 +540,8 @@ def run_chunk(
             if kind == EV_RESPONSE:
                 u = x
                 n_events += 1  # repair start
-                law = unit_repair[u]
-                n = draws[u, REPAIR]
-                draws[u, REPAIR] = n + 1
-                d = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
-                           keys[u, REPAIR], n)
+                d = _draw(unit_repair[u], u, REPAIR,
+                          draws, keys, law_code, law_a, law_b, law_c, pool)
                 size, live = hpush(ht, hs, hp, size, live, seq, now + d, EV_REPAIR, u, 0)
                 seq += 1
                 if size < 0:
@@ -569,20 +569,12 @@ def run_chunk(
                 if node_up[root] != system_up:
                     system_up = node_up[root]
                     if system_up:
-                        dur = now - outage_start
-                        if n_outages >= outage_hours.shape[0]:
+                        n_outages = _record_outage(rep, i, now - outage_start, outage_cause,
+                                                   outage_rep, outage_hours, n_outages, by_type)
+                        if n_outages < 0:
                             return OUTAGES_FULL, rep, start_outages
-                        outage_rep[n_outages] = rep
-                        outage_hours[n_outages] = dur
-                        n_outages += 1
-                        n_out_rep += 1
-                        down_total += dur
-                        by_type[i, outage_cause] += dur
-                law = unit_failure[u]
-                n = draws[u, FAILURE]
-                draws[u, FAILURE] = n + 1
-                lifetime[u] = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
-                                     keys[u, FAILURE], n)
+                lifetime[u] = _draw(unit_failure[u], u, FAILURE,
+                                    draws, keys, law_code, law_a, law_b, law_c, pool)
                 age[u] = 0.0
                 life_start[u] = now
                 fail_token[u] += 1
@@ -601,13 +593,8 @@ def run_chunk(
                         q_len[c] -= 1
                         holding[v] = True
                         hold_start[v] = now
-                        law = crew_response[c]
-                        delay = 0.0
-                        if law >= 0:
-                            n = draws[v, RESPONSE]
-                            draws[v, RESPONSE] = n + 1
-                            delay = sample(law_code[law], law_a[law], law_b[law], law_c[law],
-                                           pool, keys[v, RESPONSE], n)
+                        delay = _draw(crew_response[c], v, RESPONSE,
+                                      draws, keys, law_code, law_a, law_b, law_c, pool)
                         if delay > 0.0:
                             size, live = hpush(ht, hs, hp, size, live, seq, now + delay,
                                              EV_RESPONSE, v, 0)
@@ -616,11 +603,8 @@ def run_chunk(
                                 return HEAP_FULL, rep, start_outages
                         else:
                             n_events += 1  # repair start
-                            law = unit_repair[v]
-                            n = draws[v, REPAIR]
-                            draws[v, REPAIR] = n + 1
-                            d = sample(law_code[law], law_a[law], law_b[law], law_c[law], pool,
-                                       keys[v, REPAIR], n)
+                            d = _draw(unit_repair[v], v, REPAIR,
+                                      draws, keys, law_code, law_a, law_b, law_c, pool)
                             size, live = hpush(ht, hs, hp, size, live, seq, now + d,
                                              EV_REPAIR, v, 0)
                             seq += 1
@@ -653,32 +637,25 @@ def run_chunk(
                     if math.isnan(first):
                         first = now
                 else:
-                    dur = now - outage_start
-                    if n_outages >= outage_hours.shape[0]:
+                    n_outages = _record_outage(rep, i, now - outage_start, outage_cause,
+                                               outage_rep, outage_hours, n_outages, by_type)
+                    if n_outages < 0:
                         return OUTAGES_FULL, rep, start_outages
-                    outage_rep[n_outages] = rep
-                    outage_hours[n_outages] = dur
-                    n_outages += 1
-                    n_out_rep += 1
-                    down_total += dur
-                    by_type[i, outage_cause] += dur
 
-        if not system_up:
-            dur = T - outage_start
-            if n_outages >= outage_hours.shape[0]:
+        if not system_up:  # an outage still open at the end of the mission is cut there
+            n_outages = _record_outage(rep, i, T - outage_start, outage_cause, outage_rep,
+                                       outage_hours, n_outages, by_type)
+            if n_outages < 0:
                 return OUTAGES_FULL, rep, start_outages
-            outage_rep[n_outages] = rep
-            outage_hours[n_outages] = dur
-            n_outages += 1
-            n_out_rep += 1
-            down_total += dur
-            if outage_cause >= 0:
-                by_type[i, outage_cause] += dur
+        # the run's downtime: its outages summed in order, as the SimPy engine sums them
+        down_total = 0.0
+        for j in range(start_outages, n_outages):
+            down_total += outage_hours[j]
         for u in range(n_units):
             if holding[u]:
                 crew_busy[i, unit_crew[u]] += T - hold_start[u]
         downtime[i] = down_total
-        outages[i] = n_out_rep
+        outages[i] = n_outages - start_outages
         first_failure[i] = first
         events[i] = n_events
     return OK, rep_stop, n_outages
