@@ -34,6 +34,7 @@ _PUBLIC = {
     "RunResult": "hasim.results",
     "StudyResult": "hasim.results",
     "run_study": "hasim.runner",
+    "trace": "hasim.runner",
 }
 
 __all__ = [
@@ -48,13 +49,14 @@ __all__ = [
     "model_from_dict",
     "model_from_yaml",
     "run_study",
+    "trace",
 ]
 
 if TYPE_CHECKING:
     from hasim.errors import HasimError, ModelError, Problem
     from hasim.model.compile import CompiledModel, load_model, model_from_dict, model_from_yaml
     from hasim.results import RunResult, StudyResult
-    from hasim.runner import run_study
+    from hasim.runner import run_study, trace
 
 
 def __getattr__(name: str) -> Any:

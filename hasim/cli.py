@@ -178,6 +178,46 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command("trace")
+def trace_command(
+    model: ModelArg,
+    replication: Annotated[int, typer.Option("--replication", "-r", min=0,
+                                             help="Which replication of the study.")] = 0,
+    seed: Annotated[int | None, typer.Option(min=0, max=2**63 - 1,
+                                             help="Seed of the study; default: a fresh one, "
+                                                  "printed.")] = None,
+    engine: Annotated[str, typer.Option(help="Simulation engine: numba or simpy (same "
+                                             "log).")] = "numba",
+    until: Annotated[str | None, typer.Option(help="Stop the log at this time, e.g. 30d.")
+                     ] = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print the log as CSV.")] = False,
+) -> None:
+    """Print the event log of one replication of MODEL: time, event, unit, detail."""
+    from hasim.engines import ENGINES
+    from hasim.units import parse_duration
+
+    if engine not in ENGINES:
+        _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    limit = None
+    if until is not None:
+        try:
+            limit = parse_duration(until)
+        except ValueError as exc:
+            _fail(f"--until: {exc}")
+        if not limit >= 0:  # type: ignore[operator]
+            _fail(f"--until: must be >= 0, got {until}")
+    compiled = _load(model)
+    from hasim.runner import trace
+
+    frame = trace(compiled, replication=replication, seed=seed, engine=engine, until=limit)
+    if as_csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    from hasim.report.text import print_trace
+
+    print_trace(compiled, frame)
+
+
 @app.command()
 def validate(model: ModelArg) -> None:
     """Check MODEL and print what it contains; exit code 2 on any mistake."""

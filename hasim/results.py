@@ -21,31 +21,75 @@ PERCENTILES = (50, 90, 99)
 
 @dataclass(frozen=True)
 class RunResult:
-    """Metrics of a block of replications, one array entry per replication.
+    """Records of a block of replications (built by :func:`hasim.engines.records.build_result`).
 
-    Outages are stored flat: outage ``j`` lasted ``outage_hours[j]`` and happened in replication
-    ``outage_replication[j]`` (an outage still open at the end of the mission is cut there).
+    Per replication (one array entry each; ``…_by_type`` and ``crew_busy_hours`` are runs ×
+    types or crews): downtime, outages, the start of the first outage, counts and levels.
+    Episodes (outages now; planned outages, restores, data losses later) are stored flat, in
+    time order within each replication: ``episode_kind[j]`` (:class:`hasim.events.Episode`) in
+    replication ``episode_replication[j]`` from ``episode_start[j]`` to ``episode_end[j]``,
+    caused by unit ``episode_cause_unit[j]`` of type ``episode_cause_type[j]`` (-1: none), with
+    an amount (an outage's: its length in hours). An outage still open at the end of the
+    mission is cut there; one of zero length is not an outage.
     """
 
     replication: np.ndarray
     downtime_hours: np.ndarray
     outages: np.ndarray
     first_failure_hours: np.ndarray
-    """Time of the first system failure; NaN when the system did not fail within the mission."""
+    """Start of the first outage; NaN when the system did not fail within the mission."""
     events: np.ndarray
-    """Model events simulated: failures, detections, repair starts, repair completions and
-    switchover attempts before the end of the mission."""
+    """Model events simulated: failures, detections (of units and by standby health checks),
+    repair starts, repair completions and switchover attempts before the end of the mission."""
+    failures: np.ndarray
+    detections: np.ndarray
+    repairs: np.ndarray
+    """Completed repairs."""
+    switchovers: np.ndarray
+    """Switchover attempts (a spare was up and was tried)."""
+    switchovers_failed: np.ndarray
+    """Attempts that failed (imperfect coverage)."""
+    failures_by_type: np.ndarray
     downtime_by_type: np.ndarray
     """Hours of system downtime attributed to each component type (runs × types): the type of
-    the unit whose failure took the system down."""
+    the unit whose loss took the system down."""
     crew_busy_hours: np.ndarray
     """Hours each crew spent responding and repairing, summed over its members (runs × crews)."""
-    outage_replication: np.ndarray
-    outage_hours: np.ndarray
+    episode_replication: np.ndarray
+    episode_kind: np.ndarray
+    episode_start: np.ndarray
+    episode_end: np.ndarray
+    episode_amount: np.ndarray
+    episode_cause_unit: np.ndarray
+    episode_cause_type: np.ndarray
 
     @property
     def runs(self) -> int:
         return len(self.replication)
+
+    @property
+    def _outage(self) -> np.ndarray:
+        return self.episode_kind == 0  # Episode.OUTAGE
+
+    @property
+    def outage_replication(self) -> np.ndarray:
+        return self.episode_replication[self._outage]
+
+    @property
+    def outage_start(self) -> np.ndarray:
+        return self.episode_start[self._outage]
+
+    @property
+    def outage_hours(self) -> np.ndarray:
+        return self.episode_amount[self._outage]
+
+    @property
+    def outage_cause_unit(self) -> np.ndarray:
+        return self.episode_cause_unit[self._outage]
+
+    @property
+    def outage_cause_type(self) -> np.ndarray:
+        return self.episode_cause_type[self._outage]
 
     @staticmethod
     def concat(parts: list[RunResult]) -> RunResult:
@@ -153,20 +197,32 @@ class StudyResult:
             "outages": r.outages,
             "first_failure_hours": r.first_failure_hours,
             "events": r.events,
+            "failures": r.failures,
+            "switchovers": r.switchovers,
+            "switchovers_failed": r.switchovers_failed,
         }
         for t, name in enumerate(self.model.type_names):
             data[f"downtime_hours.{name}"] = r.downtime_by_type[:, t]
+        for t, name in enumerate(self.model.type_names):
+            data[f"failures.{name}"] = r.failures_by_type[:, t]
         for c, name in enumerate(self.model.crew_names):
             size = self.model.crew_size[c]
             data[f"crew_utilisation.{name}"] = r.crew_busy_hours[:, c] / (size * self.mission)
         return pd.DataFrame(data).set_index("replication")
 
     def outages_frame(self) -> pd.DataFrame:
-        """One row per outage: replication and duration in hours."""
+        """One row per outage: replication, start and duration in hours, the unit whose loss
+        caused it (``cause_unit``, e.g. ``db[0]``) and its component type (``cause``)."""
         import pandas as pd
 
-        return pd.DataFrame({"replication": self.runs.outage_replication,
-                             "duration_hours": self.runs.outage_hours})
+        r = self.runs
+        labels = np.array([*self.model.unit_labels, ""], dtype=object)
+        types = np.array([*self.model.type_names, ""], dtype=object)
+        return pd.DataFrame({"replication": r.outage_replication,
+                             "start_hours": r.outage_start,
+                             "duration_hours": r.outage_hours,
+                             "cause_unit": labels[r.outage_cause_unit],
+                             "cause": types[r.outage_cause_type]})
 
     def summary(self) -> pd.DataFrame:
         """Estimates with standard errors and 95% confidence intervals, one row per metric.
@@ -176,6 +232,8 @@ class StudyResult:
         (total downtime / total outages, delta-method CI), ``p_system_failure`` (probability of
         at least one outage within the mission), ``first_failure_hours`` (mean over the runs
         that failed), ``downtime_hours_per_year.<component>`` (attribution),
+        ``switchovers_per_year``, ``switchovers_failed_per_year``, ``failures_per_year`` and
+        ``failures_per_year.<component>``,
         ``crew_utilisation.<crew>``, and ``downtime_hours_p50/p90/p99`` (percentiles of
         per-run downtime; their ``mean`` column holds the percentile and the CI comes from
         order statistics, with no standard error).
@@ -203,6 +261,13 @@ class StudyResult:
         for t, name in enumerate(self.model.type_names):
             v = mean_ci(r.downtime_by_type[:, t])
             rows[f"downtime_hours_per_year.{name}"] = tuple(x * per_year for x in v)  # type: ignore[assignment]
+        for name, x in (("switchovers_per_year", r.switchovers),
+                        ("switchovers_failed_per_year", r.switchovers_failed),
+                        ("failures_per_year", r.failures)):
+            rows[name] = tuple(v * per_year for v in mean_ci(x.astype(float)))  # type: ignore[assignment]
+        for t, name in enumerate(self.model.type_names):
+            v = mean_ci(r.failures_by_type[:, t].astype(float))
+            rows[f"failures_per_year.{name}"] = tuple(x * per_year for x in v)  # type: ignore[assignment]
         for c, name in enumerate(self.model.crew_names):
             cap = self.model.crew_size[c] * self.mission
             rows[f"crew_utilisation.{name}"] = mean_ci(r.crew_busy_hours[:, c] / cap)
@@ -243,6 +308,13 @@ class StudyResult:
             "mean_outage_hours": num(float(s.loc["mean_outage_hours", "mean"])),
             "downtime_hours_per_year_by_component": {
                 n: num(float(s.loc[f"downtime_hours_per_year.{n}", "mean"]))
+                for n in self.model.type_names
+            },
+            "switchovers_per_year": num(float(s.loc["switchovers_per_year", "mean"])),
+            "switchovers_failed_per_year": num(float(s.loc["switchovers_failed_per_year",
+                                                           "mean"])),
+            "failures_per_year_by_component": {
+                n: num(float(s.loc[f"failures_per_year.{n}", "mean"]))
                 for n in self.model.type_names
             },
             "metrics": {name: row(name) for name in s.index},

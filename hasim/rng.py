@@ -1,6 +1,6 @@
 """Random streams: the only place that turns a seed into random numbers.
 
-Every random number of a simulation is addressed by ``(seed, replication, unit, purpose, index)``:
+Every random number of a simulation is addressed by ``(seed, replication, owner, purpose, index)``:
 a counter-based generator built on the SplitMix64 finaliser. A stream key is hashed from the first
 four; draw ``index`` of a stream is a further hash of the key and the index. Nothing carries state
 from one draw to the next, so any engine can reproduce any draw in any order, and replication *i*
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import secrets
-from enum import IntEnum
 
 M64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -28,17 +27,6 @@ _K_PURPOSE = 0xDB4F0B9175AE2165
 DRAWS_PER_SAMPLE = 64
 """Uniforms reserved for each sample of a stream."""
 MAX_SEED = (1 << 63) - 1
-
-
-class Purpose(IntEnum):
-    """What a stream's numbers are used for."""
-
-    FAILURE = 0
-    REPAIR = 1
-    DETECTION = 2
-    RESPONSE = 3
-    SWITCHOVER = 4
-    COVERAGE = 5
 
 
 def mix64(z: int) -> int:
@@ -60,6 +48,15 @@ def unit_stream_id(component: str, instance: int) -> int:
     for byte in component.encode("utf-8"):
         h = ((h ^ byte) * 0x100000001B3) & M64
     return mix64(h ^ mix64(((instance + 1) * _GOLDEN) & M64))
+
+
+def stream_id(owner: int, name: str, instance: int = 0) -> int:
+    """The identity of any stream owner (:class:`hasim.engines.events.Owner`): a unit is
+    :func:`unit_stream_id`; a group, crew, schedule, stock, ... hashes its kind with its name,
+    so that owners of different kinds never share streams."""
+    if owner == 0:
+        return unit_stream_id(name, instance)
+    return unit_stream_id(f"\x00{owner}:{name}", instance)
 
 
 def stream_key(seed: int, replication: int, unit: int, purpose: int) -> int:

@@ -14,9 +14,10 @@ HOURS_PER: dict[str, float] = {
     "h": 1.0,
     "d": 24.0,
     "w": 168.0,
+    "mo": 730.0,
     "y": 8760.0,
 }
-"""Hours in one of each unit; ``y`` is a 365-day year."""
+"""Hours in one of each unit; ``y`` is a 365-day year (8760 h), ``mo`` a twelfth of it (730 h)."""
 
 HOURS_PER_YEAR = HOURS_PER["y"]
 
@@ -24,7 +25,7 @@ _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _DURATION = re.compile(rf"^\s*({_NUMBER})\s*([a-z]*)\s*$")
 _PERCENT = re.compile(rf"^\s*({_NUMBER})\s*%\s*$")
 
-DURATION_PATTERN = rf"^\s*{_NUMBER}\s*(s|min|h|d|w|y)?\s*$"
+DURATION_PATTERN = rf"^\s*{_NUMBER}\s*(s|min|h|d|w|mo|y)?\s*$"
 """Regular expression a duration string matches (for the JSON Schema)."""
 PROBABILITY_PATTERN = rf"^\s*{_NUMBER}\s*%?\s*$"
 

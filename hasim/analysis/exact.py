@@ -100,6 +100,8 @@ class _Class:
     detection: float  # 0: detected at once (math.inf rate)
     crew: int
     group: int  # standby group of the (single) unit, or -1
+    type: int  # component type (crew discipline ``random``)
+    priority: int  # component priority (crew discipline ``priority``: lower first)
 
 
 def _rate(d: Dist, what: str, label: str) -> float:
@@ -157,6 +159,8 @@ def _classes(m: CompiledModel) -> list[_Class]:
             detection=_rate(m.law(int(m.unit_detection[u])), "detection", label),
             crew=int(m.unit_crew[u]),
             group=int(m.unit_group[u]),
+            type=int(m.unit_type[u]),
+            priority=int(m.unit_priority[u]),
         ))
     return out
 
@@ -170,10 +174,15 @@ def _expo_mean(d: Dist, what: str, label: str) -> float:
 
 # --- the chain ---------------------------------------------------------------------------------
 
+GroupState = tuple[int, bool, bool]
+"""Per standby group: (active class or -1, switchover in progress, group detection pending)."""
 # a state: (up, undetected, responding, repairing) counts per class, the crew queues (tuples of
-# class indices, FIFO), and per standby group (active class or -1, switching flag)
+# class indices in the crew's canonical order) and the state of each standby group
 State = tuple[tuple[tuple[int, int, int, int], ...], tuple[tuple[int, ...], ...],
-              tuple[tuple[int, bool], ...]]
+              tuple[GroupState, ...]]
+Counts = list[list[int]]
+Queues = list[list[int]]
+Groups = list[GroupState]
 
 
 @dataclass
@@ -195,15 +204,23 @@ class _Builder:
         self.crew_response = [_rate(m.law(int(r)), "response", f"crews.{m.crew_names[c]}")
                               if np.any(m.unit_crew == c) else math.inf
                               for c, r in enumerate(m.crew_response)]
-        self.switch = [_rate(m.law(int(s)), "switchover", f"standby group of "
-                             f"{m.unit_labels[m.group_units[g][0]]}")
+        self.discipline = tuple(m.crew_discipline)
+        for c, d in enumerate(self.discipline):
+            if d not in ("fifo", "priority", "random"):
+                raise NotExact(f"crews.{m.crew_names[c]}: unknown discipline {d!r}")
+        self.switch = [_rate(m.law(int(s)), "switchover", f"{m.group_label(g)}")
                        for g, s in enumerate(m.group_switchover)]
+        # the group's own detection: None (the unit's own detection triggers the switchover),
+        # inf (at once) or a rate
+        self.group_detect: list[float | None] = [
+            None if int(d) < 0 else _rate(m.law(int(d)), "detection", m.group_label(g))
+            for g, d in enumerate(m.group_detection)]
         self.group_classes = [tuple(self.class_of[u] for u in units) for units in m.group_units]
 
     def initial(self) -> State:
         counts = tuple((len(c.units), 0, 0, 0) for c in self.classes)
         queues = tuple(() for _ in self.m.crew_names)
-        groups = tuple((gc[0] if gc else -1, False) for gc in self.group_classes)
+        groups = tuple((gc[0] if gc else -1, False, False) for gc in self.group_classes)
         return counts, queues, groups
 
     def is_up(self, s: State) -> bool:
@@ -212,11 +229,15 @@ class _Builder:
         for c, cls in enumerate(self.classes):
             for u in cls.units[: counts[c][0]]:
                 unit_up[u] = True
-        group_up = [a >= 0 and not sw and counts[a][0] == 1 for a, sw in groups]
+        group_up = [a >= 0 and not sw and counts[a][0] == 1 for a, sw, _ in groups]
         return self.m.structure_up(unit_up, group_up)
 
-    # -- moves --
-    def _request(self, counts: list[list[int]], queues: list[list[int]], c: int) -> None:
+    # -- crews --
+    def _start(self, counts: Counts, crew: int, c: int) -> None:
+        """A crew member takes the job of class c: its response, or the repair at once."""
+        counts[c][2 if math.isfinite(self.crew_response[crew]) else 3] += 1
+
+    def _request(self, counts: Counts, queues: Queues, c: int) -> None:
         """Unit of class c (counted in no phase) asks for its repair."""
         cls = self.classes[c]
         if cls.crew < 0:
@@ -225,100 +246,149 @@ class _Builder:
         busy = sum(counts[k][2] + counts[k][3] for k, o in enumerate(self.classes)
                    if o.crew == cls.crew)
         if busy < self.m.crew_size[cls.crew]:
-            counts[c][2 if math.isfinite(self.crew_response[cls.crew]) else 3] += 1
-        else:
-            queues[cls.crew].append(c)
+            self._start(counts, cls.crew, c)
+            return
+        queue = queues[cls.crew]
+        queue.append(c)
+        # canonical order: only the order among jobs the discipline cannot tell apart matters
+        discipline = self.discipline[cls.crew]
+        if discipline == "priority":
+            queue.sort(key=lambda k: self.classes[k].priority)  # stable: FIFO among equals
+        elif discipline == "random":
+            queue.sort(key=lambda k: self.classes[k].type)  # stable: FIFO within a type
 
+    def _next_jobs(self, queue: list[int], crew: int) -> list[tuple[int, float]]:
+        """(position in the queue, probability) of the job a released member takes next."""
+        if self.discipline[crew] != "random":
+            return [(0, 1.0)]  # fifo, or priority (the queue is sorted by priority)
+        firsts: dict[int, int] = {}
+        for i, k in enumerate(queue):
+            firsts.setdefault(self.classes[k].type, i)
+        return [(i, 1.0 / len(firsts)) for i in firsts.values()]
+
+    # -- standby --
+    def _attempt(self, counts: Counts, groups: Groups, g: int) -> list[tuple[Groups, float]]:
+        """A switchover attempt in group g, whose active unit is lost: (groups, probability)."""
+        active = groups[g][0]
+        targets = [k for k in self.group_classes[g] if k != active and counts[k][0] == 1]
+        if not targets:
+            none = list(groups)
+            none[g] = (-1, False, False)
+            return [(none, 1.0)]
+        out: list[tuple[Groups, float]] = []
+        coverage = float(self.m.group_coverage[g])
+        if coverage < 1.0:
+            failed = list(groups)
+            failed[g] = (-1, False, False)
+            out.append((failed, 1.0 - coverage))
+        if coverage > 0.0:
+            ok = list(groups)
+            ok[g] = (targets[0], math.isfinite(self.switch[g]), False)
+            out.append((ok, coverage))
+        return out
+
+    def _loss(self, counts: Counts, groups: Groups, g: int, c: int
+              ) -> list[tuple[Groups, float]]:
+        """The active unit (class c) of group g failed: when is the switchover attempted?"""
+        rate = self.group_detect[g]
+        if rate is None:
+            if math.isfinite(self.classes[c].detection):
+                return [(groups, 1.0)]  # at the unit's own detection
+            return self._attempt(counts, groups, g)
+        if math.isfinite(rate):
+            pending = list(groups)
+            pending[g] = (c, groups[g][1], True)
+            return [(pending, 1.0)]
+        return self._attempt(counts, groups, g)
+
+    # -- moves --
     def moves(self, s: State) -> Iterator[tuple[State, float]]:
         counts0, queues0, groups0 = s
         m = self.m
         for c, cls in enumerate(self.classes):
             n_up, n_und, n_resp, n_rep = counts0[c]
-            # failures of up units
+            g = cls.group
             if n_up:
-                g = cls.group
                 if g < 0:
-                    yield from self._fail(s, c, n_up * cls.failure, None)
+                    yield from self._fail(s, c, n_up * cls.failure)
                 else:
-                    active, switching = groups0[g]
-                    factor = 1.0 if active == c else float(m.group_dormant[g])
+                    factor = 1.0 if groups0[g][0] == c else float(m.group_dormant[g])
                     if factor > 0:
-                        yield from self._fail(s, c, cls.failure * factor, g)
+                        yield from self._fail(s, c, cls.failure * factor)
             if n_und:
-                counts = [list(x) for x in counts0]
-                queues = [list(q) for q in queues0]
+                counts, queues = _copy(counts0, queues0)
                 counts[c][1] -= 1
+                branches: list[tuple[Groups, float]] = [(list(groups0), 1.0)]
+                if g >= 0 and self.group_detect[g] is None and groups0[g][0] == c:
+                    branches = self._attempt(counts, list(groups0), g)
                 self._request(counts, queues, c)
-                yield self._state(counts, queues, groups0), n_und * cls.detection
+                for groups, p in branches:
+                    yield self._state(counts, queues, groups), n_und * cls.detection * p
             if n_resp:
-                counts = [list(x) for x in counts0]
+                counts, queues = _copy(counts0, queues0)
                 counts[c][2] -= 1
                 counts[c][3] += 1
-                yield (self._state(counts, [list(q) for q in queues0], groups0),
+                yield (self._state(counts, queues, list(groups0)),
                        n_resp * self.crew_response[cls.crew])
             if n_rep:
                 yield from self._repair(s, c, n_rep * cls.repair)
-        for g, (active, switching) in enumerate(groups0):
+        for g, (active, switching, pending) in enumerate(groups0):
             if switching and math.isfinite(self.switch[g]):
                 groups = list(groups0)
-                groups[g] = (active, False)
-                yield self._state([list(x) for x in counts0], [list(q) for q in queues0],
-                                  groups), self.switch[g]
+                groups[g] = (active, False, pending)
+                yield self._state(*_copy(counts0, queues0), groups), self.switch[g]
+            rate = self.group_detect[g]
+            if pending and rate is not None:
+                counts, queues = _copy(counts0, queues0)
+                for groups, p in self._attempt(counts, list(groups0), g):
+                    yield self._state(counts, queues, groups), rate * p
 
-    def _state(self, counts: list[list[int]], queues: list[list[int]],
-               groups: Any) -> State:
+    def _state(self, counts: Counts, queues: Queues, groups: Groups) -> State:
         return (tuple(tuple(x) for x in counts),  # type: ignore[misc]
                 tuple(tuple(q) for q in queues), tuple(groups))
 
-    def _fail(self, s: State, c: int, rate: float, g: int | None
-              ) -> Iterator[tuple[State, float]]:
+    def _fail(self, s: State, c: int, rate: float) -> Iterator[tuple[State, float]]:
         counts0, queues0, groups0 = s
         cls = self.classes[c]
-        counts = [list(x) for x in counts0]
-        queues = [list(q) for q in queues0]
+        counts, queues = _copy(counts0, queues0)
         counts[c][0] -= 1
+        g = cls.group
+        branches: list[tuple[Groups, float]] = [(list(groups0), 1.0)]
+        if g >= 0 and groups0[g][0] == c:  # the active unit of a standby group is lost
+            branches = self._loss(counts, list(groups0), g, c)
         if math.isfinite(cls.detection):
             counts[c][1] += 1
         else:
             self._request(counts, queues, c)
-        if g is None or groups0[g][0] != c:
-            yield self._state(counts, queues, groups0), rate
-            return
-        # the active unit of a standby group failed
-        switching = groups0[g][1]
-        groups = list(groups0)
-        if switching:
-            groups[g] = (-1, False)  # the unit being switched in failed
-            yield self._state(counts, queues, groups), rate
-            return
-        spares = [k for k in self.group_classes[g] if k != c and counts0[k][0] == 1]
-        if not spares:
-            groups[g] = (-1, False)
-            yield self._state(counts, queues, groups), rate
-            return
-        coverage = float(self.m.group_coverage[g])
-        if coverage < 1.0:
-            failed = list(groups)
-            failed[g] = (-1, False)
-            yield self._state(counts, queues, failed), rate * (1.0 - coverage)
-        if coverage > 0.0:
-            groups[g] = (spares[0], math.isfinite(self.switch[g]))
-            yield self._state(counts, queues, groups), rate * coverage
+        for groups, p in branches:
+            yield self._state(counts, queues, groups), rate * p
 
     def _repair(self, s: State, c: int, rate: float) -> Iterator[tuple[State, float]]:
         counts0, queues0, groups0 = s
         cls = self.classes[c]
-        counts = [list(x) for x in counts0]
-        queues = [list(q) for q in queues0]
+        counts, queues = _copy(counts0, queues0)
         counts[c][3] -= 1
         counts[c][0] += 1
         groups = list(groups0)
-        if cls.group >= 0 and groups0[cls.group][0] < 0:
-            groups[cls.group] = (c, False)
-        if cls.crew >= 0 and queues[cls.crew]:
-            nxt = queues[cls.crew].pop(0)
-            counts[nxt][2 if math.isfinite(self.crew_response[cls.crew]) else 3] += 1
-        yield self._state(counts, queues, groups), rate
+        g = cls.group
+        if g >= 0:
+            active, switching, _ = groups0[g]
+            if active < 0:
+                groups[g] = (c, False, False)  # no active unit: active at once
+            elif active == c:
+                groups[g] = (c, switching, False)  # repaired before the health check fired
+        if cls.crew < 0 or not queues[cls.crew]:
+            yield self._state(counts, queues, groups), rate
+            return
+        for i, p in self._next_jobs(queues[cls.crew], cls.crew):
+            nxt_counts, nxt_queues = _copy(counts, queues)
+            nxt = nxt_queues[cls.crew].pop(i)
+            self._start(nxt_counts, cls.crew, nxt)
+            yield self._state(nxt_counts, nxt_queues, groups), rate * p
+
+
+def _copy(counts: Any, queues: Any) -> tuple[Counts, Queues]:
+    return [list(x) for x in counts], [list(q) for q in queues]
 
 
 def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES) -> Chain:

@@ -1,125 +1,99 @@
-"""The numba engine: the reference engine's rules as one jitted event loop.
+"""The numba engine: the reference engine's handlers as jitted kernels over the Program.
 
-This module turns a :class:`~hasim.model.compile.CompiledModel` into the flat arrays the kernel
-reads, calls :func:`hasim.kernels.simulate.run_chunk`, and grows its buffers when a chunk
-needs more room (a retried replication reproduces itself exactly).
+This wrapper validates and prepares: it makes the kernel's work space
+(:func:`hasim.kernels.state.new_state`), calls :func:`hasim.kernels.loop.run_chunk`, grows a
+buffer when a replication did not fit (the retried replication reproduces itself exactly) and
+builds the :class:`~hasim.results.RunResult` from the records.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hasim.engines.records import build_result, new_buffers
 from hasim.errors import HasimError
-from hasim.model.compile import LEAF, STANDBY, CompiledModel
 from hasim.results import RunResult
 
-
-def kernel_arrays(m: CompiledModel) -> dict[str, Any]:
-    """The compiled model as the kernel's arrays (see ``run_chunk``'s arguments)."""
-    pool: list[float] = []
-    code, a, b, c = [], [], [], []
-    for law in m.laws:
-        code.append(law.code)
-        if law.name == "empirical":
-            a.append(float(len(pool)))
-            b.append(float(len(law.values)))
-            c.append(0.0)
-            pool.extend(law.values)
-        else:
-            a.append(law.a)
-            b.append(law.b)
-            c.append(law.c)
-    leaves: list[list[int]] = [[] for _ in range(m.n_units)]
-    group_node = np.full(len(m.group_units), -1, dtype=np.int64)
-    parent = np.full(len(m.node_kind), -1, dtype=np.int64)
-    for n, kind in enumerate(m.node_kind):
-        if kind == LEAF:
-            leaves[m.node_ref[n]].append(n)
-        elif kind == STANDBY:
-            group_node[m.node_ref[n]] = n
-        for child in m.node_children[n]:
-            parent[child] = n
-
-    def csr(lists: list[list[int]] | tuple[tuple[int, ...], ...]) -> tuple[np.ndarray, np.ndarray]:
-        ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-        ptr[1:] = np.cumsum([len(x) for x in lists])
-        flat = np.array([v for x in lists for v in x], dtype=np.int64)
-        return ptr, flat
-
-    leaf_ptr, leaf_nodes = csr(leaves)
-    group_ptr, group_members = csr(m.group_units)
-    i64 = np.int64
-    return dict(
-        law_code=np.array(code, dtype=i64), law_a=np.array(a, dtype=float),
-        law_b=np.array(b, dtype=float), law_c=np.array(c, dtype=float),
-        pool=np.array(pool if pool else [0.0], dtype=float),
-        unit_stream=np.array(m.unit_stream, dtype=np.uint64),
-        unit_type=m.unit_type.astype(i64), unit_failure=m.unit_failure.astype(i64),
-        unit_repair=m.unit_repair.astype(i64), unit_detection=m.unit_detection.astype(i64),
-        unit_crew=m.unit_crew.astype(i64), unit_group=m.unit_group.astype(i64),
-        leaf_ptr=leaf_ptr, leaf_nodes=leaf_nodes,
-        crew_size=m.crew_size.astype(i64), crew_response=m.crew_response.astype(i64),
-        group_ptr=group_ptr, group_members=group_members,
-        group_dormant=m.group_dormant.astype(float), group_switch=m.group_switchover.astype(i64),
-        group_coverage=m.group_coverage.astype(float), group_node=group_node,
-        node_k=m.node_k.astype(i64), node_parent=parent,
-        node_n_children=np.array([len(ch) for ch in m.node_children], dtype=i64),
-    )
+if TYPE_CHECKING:
+    from hasim.model.compile import CompiledModel
+    from hasim.model.lower import Program
 
 
-def run_replications(model: CompiledModel, seed: int, start: int, stop: int) -> RunResult:
-    """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
-    from hasim.kernels.simulate import HEAP_FULL, MAX_TARGETS, OK, OUTAGES_FULL, run_chunk
+def _program(model: CompiledModel | Program) -> Program:
+    from hasim.model.compile import CompiledModel
 
-    arrays = kernel_arrays(model)
-    n = stop - start
-    downtime = np.zeros(n)
-    outages = np.zeros(n, dtype=np.int64)
-    first = np.full(n, np.nan)
-    events = np.zeros(n, dtype=np.int64)
-    by_type = np.zeros((n, model.n_types))
-    busy = np.zeros((n, len(model.crew_names)))
-    outage_rep = np.zeros(max(1024, 4 * n), dtype=np.int64)
-    outage_hours = np.zeros(len(outage_rep))
-    if max(model.n_units, len(model.group_units)) >= MAX_TARGETS:
-        raise HasimError(f"the numba engine handles at most {MAX_TARGETS - 1} units")
-    heap_size = 4 * (model.n_units + len(model.group_units)) + 64
-    heap = [np.zeros(heap_size), *(np.zeros(heap_size, dtype=np.int64) for _ in range(2))]
-    n_outages = 0
+    return model.program if isinstance(model, CompiledModel) else model
+
+
+def _state(p: Program, counts: np.ndarray, levels: np.ndarray, trace: int = 0):  # type: ignore[no-untyped-def]
+    from hasim.kernels.codes import MAX_TARGETS
+    from hasim.kernels.state import new_state
+
+    if max(p.n_units, p.n_groups) >= MAX_TARGETS:
+        raise HasimError(f"the numba engine handles at most {MAX_TARGETS - 1:,} units")
+    heap = 4 * (p.n_units + p.n_groups) + 64
+    return new_state(p.n_units, p.n_groups, p.n_crews, p.n_nodes, len(p.streams.ids), counts,
+                     levels, heap=heap, episodes=max(1024, 4 * len(counts)), trace=trace)
+
+
+def _run(p: Program, st, seed: int, start: int, stop: int):  # type: ignore[no-untyped-def]
+    """Run the chunk, growing buffers as needed; returns the final state."""
+    from hasim.kernels.codes import EPISODES_FULL, HEAP_FULL, OK, TRACE_FULL
+    from hasim.kernels.loop import run_chunk
+    from hasim.kernels.state import STATUS
+
     rep = start
     while True:
-        status, rep, n_outages = run_chunk(
-            **arrays, mission=float(model.mission), seed=np.uint64(seed), rep_start=rep,
-            rep_stop=stop, downtime=downtime[rep - start:], outages=outages[rep - start:],
-            first_failure=first[rep - start:], events=events[rep - start:],
-            by_type=by_type[rep - start:], crew_busy=busy[rep - start:],
-            outage_rep=outage_rep, outage_hours=outage_hours, n_outages=n_outages,
-            ht=heap[0], hs=heap[1], hp=heap[2])
+        rep = run_chunk(p, st, np.uint64(seed), start, rep, stop)
+        status = st.i[STATUS]
         if status == OK:
-            break
-        if status == OUTAGES_FULL:
-            outage_rep = np.concatenate([outage_rep, np.zeros_like(outage_rep)])
-            outage_hours = np.concatenate([outage_hours, np.zeros_like(outage_hours)])
-        elif status == HEAP_FULL:
-            heap = [np.zeros(2 * len(h), dtype=h.dtype) for h in heap]
-        else:  # pragma: no cover - the kernel returns only the codes above
+            return st
+        if status == HEAP_FULL:
+            n = 2 * len(st.ht)
+            st = st._replace(ht=np.resize(st.ht, n), hs=np.resize(st.hs, n),
+                             hp=np.resize(st.hp, n))
+        elif status == EPISODES_FULL:
+            st = st._replace(ep_f=np.concatenate([st.ep_f, np.zeros_like(st.ep_f)]),
+                             ep_i=np.concatenate([st.ep_i, np.zeros_like(st.ep_i)]))
+        elif status == TRACE_FULL:
+            st = st._replace(tr_f=np.concatenate([st.tr_f, np.zeros_like(st.tr_f)]),
+                             tr_i=np.concatenate([st.tr_i, np.zeros_like(st.tr_i)]))
+        else:  # pragma: no cover - the kernel sets only the codes above
             raise RuntimeError(f"kernel status {status}")
-    return RunResult(
-        replication=np.arange(start, stop, dtype=np.int64),
-        downtime_hours=downtime,
-        outages=outages,
-        first_failure_hours=first,
-        events=events,
-        downtime_by_type=by_type,
-        crew_busy_hours=busy,
-        outage_replication=outage_rep[:n_outages].copy(),
-        outage_hours=outage_hours[:n_outages].copy(),
-    )
 
 
-def warm_up(model: CompiledModel) -> None:
+def run_replications(model: CompiledModel | Program, seed: int, start: int,
+                     stop: int) -> RunResult:
+    """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
+    from hasim.kernels.state import N_EP
+
+    p = _program(model)
+    counts, levels = new_buffers(p, stop - start)
+    st = _run(p, _state(p, counts, levels), seed, start, stop)
+    n = st.i[N_EP]
+    return build_result(p, start, stop, counts, levels, st.ep_f[:n], st.ep_i[:n])
+
+
+def trace(model: CompiledModel | Program, seed: int, rep: int,
+          until: float | None = None) -> list[tuple[float, int, int, int, float]]:
+    """The event log of replication ``rep`` (as :func:`hasim.engines.reference.trace`)."""
+    from hasim.kernels.state import N_TRACE, TRACING
+
+    p = _program(model)
+    if until is not None:
+        p = p._replace(mission=min(p.mission, float(until)))
+    counts, levels = new_buffers(p, 1)
+    st = _state(p, counts, levels, trace=4096)
+    st.i[TRACING] = 1
+    st = _run(p, st, seed, rep, rep + 1)
+    n = st.i[N_TRACE]
+    return [(float(st.tr_f[j, 0]), int(st.tr_i[j, 0]), int(st.tr_i[j, 1]), int(st.tr_i[j, 2]),
+             float(st.tr_f[j, 1])) for j in range(n)]
+
+
+def warm_up(model: CompiledModel | Program) -> None:
     """Compile the kernel (or load it from numba's cache) in this process, e.g. before forking
     workers, which then inherit it."""
     run_replications(model, 0, 0, 0)

@@ -10,6 +10,7 @@ import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +54,21 @@ class CompiledModel:
     unit_detection: np.ndarray
     unit_crew: np.ndarray
     unit_group: np.ndarray
+    unit_priority: np.ndarray
+    """Crew queue order under ``discipline: priority`` (lower first)."""
     crew_names: tuple[str, ...]
     crew_size: np.ndarray
     crew_response: np.ndarray
+    crew_discipline: tuple[str, ...]
     group_units: tuple[tuple[int, ...], ...]
     group_mode: tuple[str, ...]
     group_dormant: np.ndarray
     """Ageing rate of an idle spare relative to the active unit: hot 1, warm the factor, cold 0."""
     group_switchover: np.ndarray
     group_coverage: np.ndarray
+    group_detection: np.ndarray
+    """The group's own detection law (its health check), or -1: the switchover then starts at
+    the failed unit's own detection."""
     node_kind: np.ndarray
     node_k: np.ndarray
     node_ref: np.ndarray
@@ -78,6 +85,21 @@ class CompiledModel:
     @property
     def n_types(self) -> int:
         return len(self.type_names)
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.group_units)
+
+    def group_label(self, g: int) -> str:
+        """A group's name in results and traces: ``standby(a[0], a[1])``."""
+        return "standby(" + ", ".join(self.unit_labels[u] for u in self.group_units[g]) + ")"
+
+    @cached_property
+    def program(self) -> Any:
+        """The model lowered to the engines' arrays (:class:`hasim.model.lower.Program`)."""
+        from hasim.model.lower import lower
+
+        return lower(self)
 
     @property
     def root(self) -> int:
@@ -255,10 +277,12 @@ class _Compiler:
                 self.standby_units[u] = p
                 units.append(u)
         switchover = self.law(sb.switchover, (*path, "switchover"))
+        detection = self.law(sb.detection, (*path, "detection"))
         dormant = MODES.get(sb.mode, sb.dormant_factor)
         group = len(self.groups)
         self.groups.append(dict(units=tuple(units), mode=sb.mode, dormant=dormant,
-                                switchover=switchover, coverage=sb.coverage))
+                                switchover=switchover, coverage=sb.coverage,
+                                detection=detection))
         return self.add(STANDBY, 1, group, ())
 
     def _label(self, unit: int) -> str:
@@ -273,7 +297,7 @@ class _Compiler:
         crew_names = list(spec.crews)
         crew_response = [self.law(c.response, ("crews", n, "response"))
                          for n, c in spec.crews.items()]
-        unit_type, failure, repair, detection, crew = [], [], [], [], []
+        unit_type, failure, repair, detection, crew, priority = [], [], [], [], [], []
         for t, (name, comp) in enumerate(spec.components.items()):
             p = ("components", name)
             f = self.law(comp.failure, (*p, "failure"), positive=True)
@@ -292,6 +316,7 @@ class _Compiler:
                 repair.append(r)
                 detection.append(d)
                 crew.append(c)
+                priority.append(comp.priority)
         self.node(spec.system, ("system",))
         for u, p in self.standby_units.items():
             for use in self.unit_uses.get(u, []):
@@ -325,14 +350,17 @@ class _Compiler:
             unit_detection=np.array(detection, dtype=np.int64),
             unit_crew=np.array(crew, dtype=np.int64),
             unit_group=unit_group,
+            unit_priority=np.array(priority, dtype=np.int64),
             crew_names=tuple(crew_names),
             crew_size=np.array([c.size for c in spec.crews.values()], dtype=np.int64),
             crew_response=np.array(crew_response, dtype=np.int64),
+            crew_discipline=tuple(c.discipline for c in spec.crews.values()),
             group_units=tuple(g["units"] for g in self.groups),
             group_mode=tuple(g["mode"] for g in self.groups),
             group_dormant=np.array([g["dormant"] for g in self.groups], dtype=float),
             group_switchover=np.array([g["switchover"] for g in self.groups], dtype=np.int64),
             group_coverage=np.array([g["coverage"] for g in self.groups], dtype=float),
+            group_detection=np.array([g["detection"] for g in self.groups], dtype=np.int64),
             node_kind=np.array(self.node_kind, dtype=np.int64),
             node_k=np.array(self.node_k, dtype=np.int64),
             node_ref=np.array(self.node_ref, dtype=np.int64),

@@ -175,7 +175,7 @@ class Empirical(Strict):
     values: Annotated[list[NonNegativeDuration], Field(min_length=1)] | None = None
     file: str | None = None
     column: str | None = None
-    unit: Literal["s", "min", "h", "d", "w", "y"] = "h"
+    unit: Literal["s", "min", "h", "d", "w", "mo", "y"] = "h"
     """Unit of the numbers in the CSV column."""
 
     @model_validator(mode="after")
@@ -251,10 +251,14 @@ LawField = Annotated[Law, BeforeValidator(_law_shorthand)]
 
 
 class Crew(Strict):
-    """A repair crew: at most ``size`` repairs at once, each after a ``response`` time."""
+    """A repair crew: at most ``size`` repairs at once, each after a ``response`` time; the next
+    job by ``discipline`` (``fifo``: by the time it became ready; ``priority``: lowest component
+    ``priority`` first, FIFO among equals; ``random``: a component type drawn uniformly among
+    those waiting, FIFO within it)."""
 
     size: Annotated[int, Field(ge=1, strict=True)] = 1
     response: LawField | None = None
+    discipline: Literal["fifo", "priority", "random"] = "fifo"
 
 
 class Component(Strict):
@@ -266,6 +270,8 @@ class Component(Strict):
     repair: LawField
     crew: Name | None = None
     detection: LawField | None = None
+    priority: Annotated[int, Field(strict=True)] = 0
+    """Crew queue order under ``discipline: priority``: lower numbers are repaired first."""
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -314,6 +320,9 @@ class Standby(Strict):
     switchover: LawField | None = None
     coverage: Probability = 1.0
     dormant_factor: Annotated[float, Field(gt=0, le=1)] | None = None
+    detection: LawField | None = None
+    """The cluster manager's health check: the switchover starts this long after the active
+    unit's loss (default: at the unit's own detection)."""
 
     @model_validator(mode="after")
     def _check(self) -> Standby:

@@ -147,3 +147,21 @@ def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,
     verdict = ("[green]agree[/green] (every |z| ≤ 4)" if ok
                else "[red]DISAGREE[/red] (|z| > 4)")
     console.print(f"simulation and exact solution {verdict}")
+
+
+def print_trace(model: CompiledModel, frame: pd.DataFrame) -> None:
+    """The event log of one replication (:func:`hasim.trace`) as an aligned table (plain
+    text on stdout: long logs are piped to files and pagers)."""
+    import sys
+
+    def echo(line: str) -> None:
+        sys.stdout.write(line + "\n")
+
+    a = frame.attrs
+    echo(f"{model.name} — replication {a.get('replication')}, seed {a.get('seed')}, engine "
+         f"{a.get('engine')}: {len(frame)} lines")
+    echo(f"{'time':>14}  {'event':<14} {'target':<24} {'other':<20} detail")
+    for t, event, target, other, detail in frame.itertuples(index=False):
+        d = "" if detail == 0 else (f"{detail:g}" if event == "rate" else
+                                    format_duration(detail))
+        echo(f"{t:>13.6f}h  {event:<14} {target:<24} {other:<20} {d}")

@@ -1,0 +1,61 @@
+"""Records of a run — counts, levels, episodes — and the event log. Twins of
+:mod:`hasim.kernels.records`; the layout is :mod:`hasim.events` and
+:func:`hasim.engines.records.build_result` reads it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hasim.events import Episode, Level, Trace
+
+if TYPE_CHECKING:
+    from hasim.engines.reference.replication import Replication
+
+
+def count(r: Replication, column: int) -> None:
+    r.counts[column] += 1
+
+
+def level(r: Replication, column: int, amount: float) -> None:
+    r.levels[column] += amount
+
+
+def trace(r: Replication, code: Trace, target: int, other: int, detail: float) -> None:
+    if r.trace_log is not None:
+        r.trace_log.append((r.now, int(code), target, other, detail))
+
+
+def system(r: Replication, up: bool, cause: int) -> None:
+    """The system went down (``cause``: the unit whose loss did it) or up."""
+    now = r.now
+    if not up:
+        r.outage_start = now
+        r.outage_cause = cause
+        trace(r, Trace.SYSTEM_DOWN, -1, cause, 0.0)
+    else:
+        trace(r, Trace.SYSTEM_UP, -1, r.outage_cause, now - r.outage_start)
+        close_outage(r, now)
+
+
+def close_outage(r: Replication, end: float) -> None:
+    """Record the outage open since ``r.outage_start``, unless it has zero length."""
+    duration = end - r.outage_start
+    if not duration > 0.0:
+        return
+    cause = r.outage_cause
+    kind = -1 if cause < 0 else int(r.p.units.type[cause])
+    level(r, Level.DOWNTIME, duration)
+    if kind >= 0:
+        level(r, r.p.layout.down_by_type + kind, duration)
+    r.episodes.append((r.outage_start, end, duration, r.rep, int(Episode.OUTAGE), cause, kind))
+
+
+def close(r: Replication) -> None:
+    """The mission ends: an open outage is cut there; crew members still busy are counted to
+    the end (in unit order)."""
+    T = r.p.mission
+    if not r.system_up:
+        close_outage(r, T)
+    for u, unit in enumerate(r.units):
+        if unit.holding:
+            level(r, Level.CREW_BUSY + int(r.p.units.crew[u]), T - unit.hold_start)

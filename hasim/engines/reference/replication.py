@@ -1,0 +1,184 @@
+"""One simulated history: the state of every mechanism, the event dispatch, the random draws."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from hasim.events import N_PURPOSES, Event, Purpose
+from hasim.rng import DRAWS_PER_SAMPLE, replication_key, sample, sub_key, uniform
+
+if TYPE_CHECKING:
+    from hasim.model.lower import Program
+    from hasim.results import RunResult
+
+    Scheduled = Callable[[float, int, int, int], None]
+
+
+class Unit:
+    """A unit's state: up or down, its ageing (rate, age, current lifetime), the token of its
+    scheduled failure, and whether a crew member holds its job."""
+
+    __slots__ = ("age", "hold_start", "holding", "life_start", "lifetime", "rate", "token", "up")
+
+    def __init__(self, rate: float):
+        self.up = True
+        self.rate = rate
+        self.age = 0.0
+        self.life_start = 0.0
+        self.lifetime = 0.0
+        self.token = 0
+        self.holding = False
+        self.hold_start = 0.0
+
+
+class Group:
+    """A standby group's state: its active unit (-1: none), whether a switchover is in
+    progress, the tokens of its scheduled switchover end and health-check detection, and the
+    instant at which a repaired unit last became active (for the same-instant rule)."""
+
+    __slots__ = ("active", "activated_by_repair", "loss_token", "switch_token", "switching")
+
+    def __init__(self, active: int):
+        self.active = active
+        self.switching = False
+        self.switch_token = 0
+        self.loss_token = 0
+        self.activated_by_repair = math.nan
+
+
+class Crew:
+    """A crew's state: jobs in hand, and the jobs waiting, in the order they became ready."""
+
+    __slots__ = ("busy", "queue")
+
+    def __init__(self) -> None:
+        self.busy = 0
+        self.queue: list[int] = []
+
+
+class Replication:
+    """One simulated history of a program: seed ``seed``, replication ``rep``.
+
+    Records go to row ``row`` of ``counts`` and ``levels`` and are appended to ``episodes``
+    (the buffers of :func:`hasim.engines.records.new_buffers`); with ``trace`` a list, every
+    handled event and action is appended to it as (time, code, target, other, detail).
+    """
+
+    def __init__(self, program: Program, seed: int, rep: int, counts: np.ndarray,
+                 levels: np.ndarray, episodes: list[tuple[float, float, float, int, int, int, int]],
+                 trace: list[tuple[float, int, int, int, float]] | None = None,
+                 on_schedule: Scheduled | None = None):
+        from hasim.engines.reference import crews, standby, units
+
+        p = self.p = program
+        self.rep = rep
+        self.env = simpy.Environment()
+        self.rep_key = replication_key(seed, rep)
+        self.keys: dict[tuple[int, int], int] = {}
+        self.draws = np.zeros((len(p.streams.ids), N_PURPOSES), dtype=np.int64)
+        self.units = [Unit(1.0) for _ in range(p.n_units)]
+        self.groups = []
+        for g in range(p.n_groups):
+            members = p.groups.members[p.groups.ptr[g]:p.groups.ptr[g + 1]]
+            self.groups.append(Group(int(members[0]) if len(members) else -1))
+            for u in members[1:]:
+                self.units[u].rate = float(p.groups.dormant[g])
+        self.crews = [Crew() for _ in range(p.n_crews)]
+        self.system_up = True
+        self.outage_start = 0.0
+        self.outage_cause = -1
+        self.counts = counts
+        self.levels = levels
+        self.episodes = episodes
+        self.trace_log = trace
+        self.on_schedule = on_schedule
+        self.handlers: dict[int, Callable[[Replication, int, int], None]] = {
+            Event.FAIL: units.fail,
+            Event.DETECT: units.detect,
+            Event.RESPONSE_END: crews.response_end,
+            Event.REPAIR_END: units.repair_end,
+            Event.GROUP_DETECT: standby.group_detect,
+            Event.SWITCH_END: standby.switch_end,
+        }
+
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    # -- events --
+    def schedule(self, delay: float, kind: Event, target: int, token: int = 0) -> None:
+        """Schedule event ``kind`` for ``target`` after ``delay`` hours (a plain timeout)."""
+        event = self.env.timeout(delay)
+        event.callbacks.append(lambda _: self.handlers[kind](self, target, token))
+        if self.on_schedule is not None:
+            self.on_schedule(self.now + delay, int(kind), target, token)
+
+    # -- random numbers --
+    def _key(self, stream: int, purpose: int) -> int:
+        key = self.keys.get((stream, purpose))
+        if key is None:
+            key = self.keys[stream, purpose] = sub_key(self.rep_key,
+                                                       int(self.p.streams.ids[stream]), purpose)
+        return key
+
+    def draw(self, stream: int, purpose: Purpose, law: int) -> float:
+        """Next sample of ``law`` from the ``purpose`` stream of owner ``stream``; 0 for no law
+        (-1)."""
+        if law < 0:
+            return 0.0
+        n = int(self.draws[stream, purpose])
+        self.draws[stream, purpose] = n + 1
+        L = self.p.laws
+        return sample(int(L.code[law]), float(L.a[law]), float(L.b[law]), float(L.c[law]),
+                      L.pool, self._key(stream, purpose), n)
+
+    def draw_uniform(self, stream: int, purpose: Purpose) -> float:
+        """Next uniform number of the ``purpose`` stream of owner ``stream``."""
+        n = int(self.draws[stream, purpose])
+        self.draws[stream, purpose] = n + 1
+        return uniform(self._key(stream, purpose), n * DRAWS_PER_SAMPLE)
+
+    # -- the run --
+    def run(self) -> None:
+        from hasim.engines.reference import records, tree, units
+
+        tree.reset(self)
+        for u in range(self.p.n_units):
+            units.start_life(self, u)
+        self.env.run(until=self.p.mission)
+        records.close(self)
+
+
+def run_replications(program: Program | object, seed: int, start: int, stop: int) -> RunResult:
+    """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
+    from hasim.engines.records import build_result, new_buffers
+    from hasim.model.compile import CompiledModel
+
+    p = program.program if isinstance(program, CompiledModel) else program
+    counts, levels = new_buffers(p, stop - start)
+    episodes: list[tuple[float, float, float, int, int, int, int]] = []
+    for i, rep in enumerate(range(start, stop)):
+        Replication(p, seed, rep, counts[i], levels[i], episodes).run()
+    ep = np.array(episodes, dtype=float).reshape(-1, 7)
+    return build_result(p, start, stop, counts, levels, ep[:, :3], ep[:, 3:].astype(np.int64))
+
+
+def trace(program: Program | object, seed: int, rep: int,
+          until: float | None = None) -> list[tuple[float, int, int, int, float]]:
+    """The event log of replication ``rep``: (time, code, target, other, detail) per line
+    (codes: :class:`hasim.events.Trace`)."""
+    from hasim.engines.records import new_buffers
+    from hasim.model.compile import CompiledModel
+
+    p = program.program if isinstance(program, CompiledModel) else program
+    if until is not None:
+        p = p._replace(mission=min(p.mission, until))
+    counts, levels = new_buffers(p, 1)
+    log: list[tuple[float, int, int, int, float]] = []
+    Replication(p, seed, rep, counts[0], levels[0], [], trace=log).run()
+    return log

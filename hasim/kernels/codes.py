@@ -1,0 +1,70 @@
+"""The event table's numbers as plain constants for the kernels (they import nothing of hasim).
+
+``tests/test_events.py`` ties every constant here to the name of the same number in
+:mod:`hasim.events` (Event, Trace, Purpose, Count, Level, Episode) and in
+:mod:`hasim.model.lower` (disciplines).
+"""
+
+# Event — scheduled events (kind in 6 bits of the payload)
+EV_FAIL = 0
+EV_DETECT = 1
+EV_RESPONSE_END = 2
+EV_REPAIR_END = 3
+EV_GROUP_DETECT = 4
+EV_SWITCH_END = 5
+KIND_BITS = 6
+TARGET_BITS = 22
+TOKEN_SHIFT = KIND_BITS + TARGET_BITS
+MAX_TARGETS = 1 << TARGET_BITS
+
+# Trace — lines of an event log
+TR_FAIL = 0
+TR_DETECT = 1
+TR_QUEUE = 2
+TR_GRANT = 3
+TR_REPAIR_START = 4
+TR_REPAIR_END = 5
+TR_LIFE = 6
+TR_RATE = 7
+TR_GROUP_DETECT = 8
+TR_SWITCH_START = 9
+TR_SWITCH_FAILED = 10
+TR_SWITCH_NONE = 11
+TR_SWITCH_END = 12
+TR_ACTIVE = 13
+TR_SPARE = 14
+TR_SYSTEM_DOWN = 15
+TR_SYSTEM_UP = 16
+
+# Purpose — random streams of an owner
+P_FAILURE = 0
+P_REPAIR = 1
+P_DETECTION = 2
+P_RESPONSE = 3
+P_SWITCHOVER = 4
+P_COVERAGE = 5
+P_DISCIPLINE = 6
+N_PURPOSES = 16
+
+# Count, Level, Episode — the record layout
+C_EVENTS = 0
+C_FAILURES = 1
+C_DETECTIONS = 2
+C_REPAIRS = 3
+C_SWITCHOVERS = 4
+C_SWITCHOVERS_FAILED = 5
+C_FAILURES_BY_TYPE = 6
+L_DOWNTIME = 0
+L_CREW_BUSY = 1
+EP_OUTAGE = 0
+
+# crew disciplines (hasim.model.lower)
+FIFO = 0
+PRIORITY = 1
+RANDOM = 2
+
+# kernel status
+OK = 0
+HEAP_FULL = 1
+EPISODES_FULL = 2
+TRACE_FULL = 3

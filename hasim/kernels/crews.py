@@ -1,0 +1,110 @@
+"""Crews as plain queues with disciplines — twins of :mod:`hasim.engines.reference.crews`."""
+
+from __future__ import annotations
+
+from numba import njit
+
+from hasim.kernels import JIT, heap, laws, records, units
+from hasim.kernels.codes import (
+    EV_RESPONSE_END,
+    FIFO,
+    L_CREW_BUSY,
+    P_DISCIPLINE,
+    P_RESPONSE,
+    PRIORITY,
+    TR_GRANT,
+    TR_QUEUE,
+)
+from hasim.kernels.state import NOW
+
+
+@njit(inline="always", **JIT)
+def request(prog, st, u):
+    c = prog.units.crew[u]
+    if c < 0:
+        units.start_repair(prog, st, u)
+        return
+    if st.busy[c] < prog.crews.size[c]:
+        grant(prog, st, c, u)
+    else:
+        n = st.q_len[c]
+        st.queue[c, n] = u
+        st.q_len[c] = n + 1
+        records.trace(st, TR_QUEUE, u, c, float(n + 1))
+
+
+@njit(inline="always", **JIT)
+def grant(prog, st, c, u):
+    st.busy[c] += 1
+    st.holding[u] = True
+    st.hold_start[u] = st.f[NOW]
+    delay = laws.draw(prog, st, prog.units.stream[u], P_RESPONSE, prog.crews.response[c])
+    records.trace(st, TR_GRANT, u, c, delay)
+    if delay > 0.0:
+        heap.schedule(st, delay, EV_RESPONSE_END, u, 0)
+    else:
+        units.start_repair(prog, st, u)
+
+
+@njit(inline="always", **JIT)
+def response_end(prog, st, u, token):
+    units.start_repair(prog, st, u)
+
+
+@njit(**JIT)
+def next_job(prog, st, c):
+    n = st.q_len[c]
+    discipline = prog.crews.discipline[c]
+    if discipline == FIFO or n == 1:
+        return 0
+    U = prog.units
+    if discipline == PRIORITY:
+        best = 0
+        for j in range(1, n):
+            if U.priority[st.queue[c, j]] < U.priority[st.queue[c, best]]:
+                best = j
+        return best
+    # random: a type drawn uniformly among the types waiting, in type order; FIFO within it
+    n_types = 0
+    lowest = -1
+    for t in range(prog.layout.n_types):
+        for j in range(n):
+            if U.type[st.queue[c, j]] == t:
+                n_types += 1
+                break
+    if n_types == 1:
+        return 0
+    x = laws.draw_uniform(prog, st, prog.crews.stream[c], P_DISCIPLINE)
+    pick = min(int(x * n_types), n_types - 1)
+    seen = 0
+    for t in range(prog.layout.n_types):
+        first = -1
+        for j in range(n):
+            if U.type[st.queue[c, j]] == t:
+                first = j
+                break
+        if first >= 0:
+            if seen == pick:
+                lowest = first
+                break
+            seen += 1
+    return lowest
+
+
+@njit(inline="always", **JIT)
+def release(prog, st, u):
+    c = prog.units.crew[u]
+    if c < 0:
+        return
+    records.level(st, L_CREW_BUSY + c, st.f[NOW] - st.hold_start[u])
+    st.holding[u] = False
+    st.busy[c] -= 1
+    n = st.q_len[c]
+    if n > 0:
+        # FIFO takes the first job without a call
+        j = 0 if n == 1 or prog.crews.discipline[c] == FIFO else next_job(prog, st, c)
+        v = st.queue[c, j]
+        for k in range(j, n - 1):
+            st.queue[c, k] = st.queue[c, k + 1]
+        st.q_len[c] = n - 1
+        grant(prog, st, c, v)

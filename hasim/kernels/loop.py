@@ -1,0 +1,145 @@
+"""The kernel's event loop: reset → dispatch → close, per replication of a chunk.
+
+Each event kind has its handler in the mechanism's module (:mod:`.units`, :mod:`.crews`,
+:mod:`.standby`), the twin of the handler with the same name in
+:mod:`hasim.engines.reference`; the loop only pops events and dispatches them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from hasim.kernels import JIT, crews, heap, records, standby, tree, units
+from hasim.kernels.codes import (
+    EV_DETECT,
+    EV_FAIL,
+    EV_GROUP_DETECT,
+    EV_REPAIR_END,
+    EV_RESPONSE_END,
+    EV_SWITCH_END,
+    KIND_BITS,
+    MAX_TARGETS,
+    OK,
+    TOKEN_SHIFT,
+)
+from hasim.kernels.rng import replication_key
+from hasim.kernels.state import (
+    CAUSE,
+    EP_START,
+    LIVE,
+    N_EP,
+    N_TRACE,
+    NOW,
+    OUT_START,
+    REP,
+    ROW,
+    SEQ,
+    SIZE,
+    STATUS,
+    STEPS,
+)
+
+
+@njit(**JIT)
+def reset(prog, st, seed, rep, row):
+    """The state at t = 0 of replication ``rep``, recorded in row ``row``; every unit starts
+    its first life, in unit order."""
+    st.rk[0] = replication_key(seed, rep)
+    st.draws[:, :] = 0
+    for u in range(st.up.shape[0]):
+        st.up[u] = True
+        st.rate[u] = 1.0
+        st.age[u] = 0.0
+        st.life_start[u] = 0.0
+        st.token[u] = 0
+        st.holding[u] = False
+    G = prog.groups
+    for g in range(G.node.shape[0]):
+        st.g_active[g] = G.members[G.ptr[g]] if G.ptr[g + 1] > G.ptr[g] else -1
+        st.g_switching[g] = False
+        st.g_switch_token[g] = 0
+        st.g_loss_token[g] = 0
+        st.g_by_repair[g] = math.nan
+        for j in range(G.ptr[g] + 1, G.ptr[g + 1]):
+            st.rate[G.members[j]] = G.dormant[g]
+    for c in range(st.busy.shape[0]):
+        st.busy[c] = 0
+        st.q_len[c] = 0
+    st.counts[row, :] = 0
+    st.levels[row, :] = 0.0
+    st.i[SIZE] = 0
+    st.i[SEQ] = 0
+    st.i[LIVE] = 0
+    st.i[STATUS] = OK
+    st.i[ROW] = row
+    st.i[REP] = rep
+    st.i[CAUSE] = -1
+    st.i[EP_START] = st.i[N_EP]
+    st.i[N_TRACE] = 0
+    st.f[NOW] = 0.0
+    st.f[OUT_START] = 0.0
+    tree.reset(prog, st)
+    for u in range(st.up.shape[0]):
+        units.start_life(prog, st, u)
+
+
+@njit(inline="always", **JIT)
+def dispatch(prog, st, kind, target, token):
+    if kind == EV_FAIL:
+        units.fail(prog, st, target, token)
+    elif kind == EV_REPAIR_END:
+        units.repair_end(prog, st, target, token)
+    elif kind == EV_DETECT:
+        units.detect(prog, st, target, token)
+    elif kind == EV_RESPONSE_END:
+        crews.response_end(prog, st, target, token)
+    elif kind == EV_SWITCH_END:
+        standby.switch_end(prog, st, target, token)
+    elif kind == EV_GROUP_DETECT:
+        standby.group_detect(prog, st, target, token)
+
+
+@njit(**JIT)
+def simulate(prog, st):
+    """Handle the events before the mission end, in (time, sequence) order."""
+    T = prog.mission
+    while st.i[SIZE] > 0:
+        t = st.ht[0]
+        if not t < T:
+            break
+        if st.i[STEPS] >= 0:
+            if st.i[STEPS] == 0:
+                return
+            st.i[STEPS] -= 1
+        payload = st.hp[0]
+        st.f[NOW] = t
+        st.i[LIVE] = 1
+        dispatch(prog, st, payload & ((1 << KIND_BITS) - 1),
+                 (payload >> KIND_BITS) & (MAX_TARGETS - 1), payload >> TOKEN_SHIFT)
+        if st.i[LIVE]:
+            st.i[SIZE] = heap.pop(st.ht, st.hs, st.hp, st.i[SIZE])
+        if st.i[STATUS] != OK:
+            return
+
+
+@njit(**JIT)
+def run_chunk(prog, st, seed, first, rep_start, rep_stop):
+    """Simulate replications ``rep_start .. rep_stop - 1`` into rows 0, 1, ... of the state's
+    records (replication ``first`` in row 0). Returns the replication at which it stopped:
+    ``rep_stop`` when all are done, else a replication that did not fit (``st.i[STATUS]``
+    says which buffer; its episodes are dropped): the caller grows the buffer and calls
+    again from there — a replication depends only on its own streams, so a retry reproduces
+    it exactly."""
+    for rep in range(rep_start, rep_stop):
+        reset(prog, st, seed, rep, rep - first)
+        if st.i[STATUS] == OK:
+            simulate(prog, st)
+        if st.i[STATUS] == OK:
+            st.f[NOW] = prog.mission
+            records.close(prog, st)
+        if st.i[STATUS] != OK:
+            st.i[N_EP] = st.i[EP_START]
+            return rep
+    return rep_stop

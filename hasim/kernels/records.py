@@ -1,0 +1,120 @@
+"""Records of a run — counts, levels, episodes — and the event log: twins of
+:mod:`hasim.engines.reference.records`, in the layout of :mod:`hasim.events`."""
+
+from __future__ import annotations
+
+from numba import njit
+
+from hasim.kernels import JIT
+from hasim.kernels.codes import (
+    EP_OUTAGE,
+    EPISODES_FULL,
+    L_CREW_BUSY,
+    L_DOWNTIME,
+    TR_SYSTEM_DOWN,
+    TR_SYSTEM_UP,
+    TRACE_FULL,
+)
+from hasim.kernels.state import (
+    CAUSE,
+    N_EP,
+    N_TRACE,
+    NOW,
+    OUT_START,
+    REP,
+    ROW,
+    STATUS,
+    SYSTEM_UP,
+    TRACING,
+)
+
+
+@njit(inline="always", **JIT)
+def count(st, column):
+    st.counts[st.i[ROW], column] += 1
+
+
+@njit(inline="always", **JIT)
+def level(st, column, amount):
+    st.levels[st.i[ROW], column] += amount
+
+
+@njit(inline="always", **JIT)
+def trace(st, code, target, other, detail):
+    if st.i[TRACING]:
+        _trace(st.i, st.f, st.tr_f, st.tr_i, code, target, other, detail)
+
+
+@njit(**JIT)
+def _trace(i, f, tr_f, tr_i, code, target, other, detail):
+    if not i[TRACING]:
+        return
+    n = i[N_TRACE]
+    if n >= tr_f.shape[0]:
+        i[STATUS] = TRACE_FULL
+        return
+    tr_f[n, 0] = f[NOW]
+    tr_f[n, 1] = detail
+    tr_i[n, 0] = code
+    tr_i[n, 1] = target
+    tr_i[n, 2] = other
+    i[N_TRACE] = n + 1
+
+
+@njit(inline="always", **JIT)
+def system(prog, st, up, cause):
+    """The system went down (``cause``: the unit whose loss did it) or up."""
+    system_change(st.i, st.f, st.levels, st.ep_f, st.ep_i, st.tr_f, st.tr_i, prog.units.type,
+                  prog.layout.down_by_type, up, cause)
+
+
+@njit(**JIT)
+def system_change(i, f, levels, ep_f, ep_i, tr_f, tr_i, unit_type, down_by_type, up, cause):
+    now = f[NOW]
+    if not up:
+        f[OUT_START] = now
+        i[CAUSE] = cause
+        _trace(i, f, tr_f, tr_i, TR_SYSTEM_DOWN, -1, cause, 0.0)
+    else:
+        _trace(i, f, tr_f, tr_i, TR_SYSTEM_UP, -1, i[CAUSE], now - f[OUT_START])
+        close_outage(i, f, levels, ep_f, ep_i, unit_type, down_by_type, now)
+
+
+@njit(**JIT)
+def close_outage(i, f, levels, ep_f, ep_i, unit_type, down_by_type, end):
+    """Record the outage open since OUT_START, unless it has zero length."""
+    start = f[OUT_START]
+    duration = end - start
+    if not duration > 0.0:
+        return
+    cause = i[CAUSE]
+    kind = -1 if cause < 0 else unit_type[cause]
+    row = i[ROW]
+    levels[row, L_DOWNTIME] += duration
+    if kind >= 0:
+        levels[row, down_by_type + kind] += duration
+    n = i[N_EP]
+    if n >= ep_f.shape[0]:
+        i[STATUS] = EPISODES_FULL
+        return
+    ep_f[n, 0] = start
+    ep_f[n, 1] = end
+    ep_f[n, 2] = duration
+    ep_i[n, 0] = i[REP]
+    ep_i[n, 1] = EP_OUTAGE
+    ep_i[n, 2] = cause
+    ep_i[n, 3] = kind
+    i[N_EP] = n + 1
+
+
+@njit(**JIT)
+def close(prog, st):
+    """The mission ends: an open outage is cut there; crew members still busy are counted to
+    the end (in unit order)."""
+    T = prog.mission
+    if not st.i[SYSTEM_UP]:
+        close_outage(st.i, st.f, st.levels, st.ep_f, st.ep_i, prog.units.type,
+                     prog.layout.down_by_type, T)
+    for u in range(st.up.shape[0]):
+        if st.holding[u]:
+            level(st, L_CREW_BUSY + prog.units.crew[u], T - st.hold_start[u])

@@ -1,0 +1,91 @@
+"""The state of one replication in the kernels: a NamedTuple of arrays (scalars live in the
+small arrays ``i`` and ``f`` so that handlers can change them), made once per chunk by
+:func:`new_state` and reset per replication by :func:`hasim.kernels.loop.reset`."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from hasim.kernels.codes import N_PURPOSES
+
+# integer scalars: st.i[...]
+SIZE, SEQ, LIVE, STATUS, ROW, REP, SYSTEM_UP, CAUSE, N_EP, EP_START, TRACING, N_TRACE, STEPS = \
+    range(13)
+N_I = 13
+"""STEPS: events still to handle before ``simulate`` returns (-1: no limit; tests step the
+kernel one event at a time beside the reference engine)."""
+# float scalars: st.f[...]
+NOW, OUT_START = range(2)
+N_F = 2
+
+
+class State(NamedTuple):
+    i: np.ndarray
+    f: np.ndarray
+    rk: np.ndarray
+    """The replication key (uint64[1])."""
+    # the event heap: time, sequence number, packed payload (kind, target, token)
+    ht: np.ndarray
+    hs: np.ndarray
+    hp: np.ndarray
+    # random streams: key and draws so far, per (owner stream, purpose)
+    keys: np.ndarray
+    draws: np.ndarray
+    # units
+    up: np.ndarray
+    rate: np.ndarray
+    age: np.ndarray
+    life_start: np.ndarray
+    lifetime: np.ndarray
+    token: np.ndarray
+    holding: np.ndarray
+    hold_start: np.ndarray
+    # standby groups
+    g_active: np.ndarray
+    g_switching: np.ndarray
+    g_switch_token: np.ndarray
+    g_loss_token: np.ndarray
+    g_by_repair: np.ndarray
+    """When a repaired unit last became active (NaN: not at the current instant)."""
+    # crews: jobs in hand, and the waiting jobs in the order they became ready
+    busy: np.ndarray
+    queue: np.ndarray
+    q_len: np.ndarray
+    # structure: state of each node and its number of up children
+    node_up: np.ndarray
+    node_cnt: np.ndarray
+    # records: rows of the chunk, episodes (flat), the trace
+    counts: np.ndarray
+    levels: np.ndarray
+    ep_f: np.ndarray
+    ep_i: np.ndarray
+    tr_f: np.ndarray
+    tr_i: np.ndarray
+
+
+def new_state(n_units: int, n_groups: int, n_crews: int, n_nodes: int, n_streams: int,
+              counts: np.ndarray, levels: np.ndarray, heap: int = 64, episodes: int = 1024,
+              trace: int = 0) -> State:
+    """Work space for a chunk whose records go to ``counts`` and ``levels``."""
+    i64 = np.int64
+    return State(
+        i=np.array([0] * STEPS + [-1], dtype=i64), f=np.zeros(N_F), rk=np.zeros(1, dtype=np.uint64),
+        ht=np.zeros(heap), hs=np.zeros(heap, dtype=i64), hp=np.zeros(heap, dtype=i64),
+        keys=np.zeros((n_streams, N_PURPOSES), dtype=np.uint64),
+        draws=np.zeros((n_streams, N_PURPOSES), dtype=i64),
+        up=np.ones(n_units, dtype=np.bool_), rate=np.ones(n_units), age=np.zeros(n_units),
+        life_start=np.zeros(n_units), lifetime=np.zeros(n_units),
+        token=np.zeros(n_units, dtype=i64), holding=np.zeros(n_units, dtype=np.bool_),
+        hold_start=np.zeros(n_units),
+        g_active=np.zeros(n_groups, dtype=i64), g_switching=np.zeros(n_groups, dtype=np.bool_),
+        g_switch_token=np.zeros(n_groups, dtype=i64),
+        g_loss_token=np.zeros(n_groups, dtype=i64), g_by_repair=np.zeros(n_groups),
+        busy=np.zeros(n_crews, dtype=i64), queue=np.zeros((n_crews, n_units + 1), dtype=i64),
+        q_len=np.zeros(n_crews, dtype=i64),
+        node_up=np.ones(n_nodes, dtype=np.bool_), node_cnt=np.zeros(n_nodes, dtype=i64),
+        counts=counts, levels=levels,
+        ep_f=np.zeros((episodes, 3)), ep_i=np.zeros((episodes, 4), dtype=i64),
+        tr_f=np.zeros((trace, 2)), tr_i=np.zeros((trace, 3), dtype=i64),
+    )
