@@ -30,7 +30,8 @@ workers and per core, replications per second, the ratio current/baseline (accep
 ≥ 0.95 on events/s), the numba engine against the SimPy engine of the same version (one worker
 each; target ≥ 200 x), and whether the results are bit-identical across worker counts and
 across versions. If a version fails (its package does not import, the kernel raises, the
-process dies), the tail of its stderr is printed and the run goes on with the other.
+process dies, it takes more than `--memory-limit` GiB or answers nothing for `--timeout` s), the
+tail of its stderr is printed and the run goes on with the other.
 
 `--startup` adds, per version: the kernel's first compile with an empty cache, the cached
 start-up, and the time from `hasim run --runs 1` starting to the simulation starting.
@@ -41,8 +42,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -154,6 +157,7 @@ class Source:
     cache_dir: Path
     work_dir: Path           # the worker's cwd: nothing importable in it
     timeout: float
+    memory_gb: float
     proc: subprocess.Popen[str] | None = None
     err_path: Path | None = None
     err_file: IO[str] | None = None
@@ -165,6 +169,13 @@ class Source:
         return dict(os.environ, PYTHONPATH=str(self.pkg_dir),
                     NUMBA_CACHE_DIR=str(cache_dir or self.cache_dir))
 
+    def limit(self) -> None:
+        """In the child before exec: cap its address space, so that a runaway engine gets a
+        MemoryError instead of taking the machine's memory (0: no cap)."""
+        if self.memory_gb > 0:
+            cap = int(self.memory_gb * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
     def start(self) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.err_path = self.work_dir / f"stderr-{self.label.split()[0]}.txt"
@@ -172,7 +183,7 @@ class Source:
         self.proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve"],
                                      cwd=self.work_dir, env=self.env(), text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.err_file)
+                                     stderr=self.err_file, preexec_fn=self.limit)
 
     def stderr_tail(self, lines: int = 25) -> str:
         if self.err_file is not None and not self.err_file.closed:
@@ -200,6 +211,11 @@ class Source:
         line = self.proc.stdout.readline()
         if not line:
             code = self.proc.wait(timeout=30)
+            if code < 0:
+                why = f"worker process killed by signal {-code}"
+                if -code == signal.SIGKILL:
+                    why += " (out of memory? see dmesg)"
+                self.fail(why)
             self.fail(f"worker process exited with code {code}")
         reply: dict[str, Any] = json.loads(line)
         if "error" in reply:
@@ -314,7 +330,7 @@ def startup_measurements(src: Source, tmp: Path) -> None:
             proc = subprocess.run([sys.executable, str(Path(__file__).resolve()),
                                    "--startup-probe", model], cwd=src.work_dir,
                                   env=src.env(cache), capture_output=True, text=True,
-                                  timeout=src.timeout)
+                                  timeout=src.timeout, preexec_fn=src.limit)
             wall = time.perf_counter() - t
             if proc.returncode != 0:
                 raise WorkerError(proc.stderr.strip()[-3000:] or f"exit {proc.returncode}")
@@ -329,7 +345,7 @@ def startup_measurements(src: Source, tmp: Path) -> None:
         proc = subprocess.run([sys.executable, "-m", "hasim", "run", model, "--runs", "1",
                                "--seed", "1", "--workers", "1", "--json"], cwd=src.work_dir,
                               env=src.env(cache), capture_output=True, text=True,
-                              timeout=src.timeout)
+                              timeout=src.timeout, preexec_fn=src.limit)
         wall = time.perf_counter() - t
         if proc.returncode != 0:
             raise WorkerError(proc.stderr.strip()[-3000:] or f"exit {proc.returncode}")
@@ -462,8 +478,11 @@ def main() -> None:
                         help="also first-compile, cached start-up and `hasim run` start-up")
     parser.add_argument("--million", action="store_true",
                         help="also 1,000,000 replications of bench-15 on all cores, each version")
-    parser.add_argument("--timeout", type=float, default=1800,
-                        help="seconds to wait for any one answer of a worker (default 1800)")
+    parser.add_argument("--timeout", type=float, default=900,
+                        help="seconds to wait for any one answer of a worker (default 900)")
+    parser.add_argument("--memory-limit", type=float, default=6, metavar="GB",
+                        help="address-space cap of each measured process, GiB; 0: none "
+                             "(default 6)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--startup-probe", metavar="MODEL", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -486,8 +505,9 @@ def main() -> None:
         else:
             cur_dir, cur_label = ROOT, "current working-tree"
         sources = [Source(f"baseline {base_rev}", tmp / "baseline", tmp / "cache-baseline", tmp,
-                          args.timeout),
-                   Source(cur_label, cur_dir, tmp / "cache-current", tmp, args.timeout)]
+                          args.timeout, args.memory_limit),
+                   Source(cur_label, cur_dir, tmp / "cache-current", tmp, args.timeout,
+                          args.memory_limit)]
         print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; "
               f"baseline {base_rev} vs {cur_label.split(' ', 1)[1]}")
         load = os.getloadavg()[0]

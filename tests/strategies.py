@@ -89,3 +89,62 @@ def models(draw, standby=True, crews=True, mission=(200.0, 3000.0)):
     else:
         data["system"] = {top: children}
     return data
+
+
+small = st.integers(1, 12)
+
+
+@st.composite
+def tie_laws(draw, zero_ok=False):
+    """Laws that make same-instant events likely: small whole hours, fixed or empirical."""
+    kind = draw(st.sampled_from(["fixed", "empirical"] + (["zero"] if zero_ok else [])))
+    if kind == "zero":
+        return "0s"
+    if kind == "fixed":
+        return {"fixed": f"{draw(small)}h"}
+    return {"empirical": {"values": draw(st.lists(small, min_size=1, max_size=3))}}
+
+
+@st.composite
+def tie_models(draw):
+    """Random models whose events often fall on the same instant: fixed and empirical laws of
+    whole hours, 0s delays, crews with disciplines, standby groups with health checks."""
+    n_types = draw(st.integers(1, 3))
+    data: dict = {"hasim": 1, "name": "ties", "mission": f"{draw(st.integers(20, 120))}h"}
+    crew = None
+    if draw(st.booleans()):
+        crew = {"size": draw(st.integers(1, 2)),
+                "discipline": draw(st.sampled_from(["fifo", "priority", "random"]))}
+        if draw(st.booleans()):
+            crew["response"] = draw(tie_laws(zero_ok=True))
+        data["crews"] = {"c": crew}
+    comps = {}
+    for t in range(n_types):
+        comp = {"count": draw(st.integers(1, 3)), "failure": draw(tie_laws()),
+                "repair": draw(tie_laws())}
+        if crew is not None and draw(st.booleans()):
+            comp["crew"] = "c"
+            comp["priority"] = draw(st.integers(0, 2))
+        if draw(st.booleans()):
+            comp["detection"] = draw(tie_laws(zero_ok=True))
+        comps[f"t{t}"] = comp
+    data["components"] = comps
+    names = list(comps)
+    sb = draw(st.sampled_from([None, *names]))
+    children: list = []
+    for n in names:
+        if n == sb:
+            node = {"of": n, "mode": draw(st.sampled_from(["cold", "warm", "hot"])),
+                    "coverage": draw(st.sampled_from([1.0, 0.5]))}
+            if node["mode"] == "warm":
+                node["dormant_factor"] = 0.5
+            if draw(st.booleans()):
+                node["switchover"] = draw(tie_laws(zero_ok=True))
+            if draw(st.booleans()):
+                node["detection"] = draw(tie_laws(zero_ok=True))
+            children.append({"standby": node})
+        else:
+            children.append(draw(st.sampled_from([n, {"parallel": n},
+                                                  {"k_of_n": {"k": 1, "of": n}}])))
+    data["system"] = {draw(st.sampled_from(["series", "parallel"])): children}
+    return data

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import hasim
-from hasim.analysis.exact import ExactResult, exact
+from hasim.analysis.exact import ExactResult, NotExact, exact
 
 REL = 1e-9
 
@@ -103,9 +103,9 @@ def unit_detection_table(lam: float, delta: float, mu: float, sigma: float, c: f
     * s = 1: the switchover ends at σ → (a, o, 0) (with a = D: the failed target is active and
       the node stays down until its detection).
 
-    ``N`` states: an up unit fails at dλ (no unit is active), D → R at δ, and a unit repaired (μ each) becomes
-    active at once: N(U, R) → (U, U, 0) at μ, → N(D, R) at dλ; N(D, R) → (U, D, 0) at μ,
-    → N(R, R) at δ; N(R, R) → (U, R, 0) at 2μ.
+    ``N`` states: an up unit fails at dλ (no unit is active), D → R at δ, and a unit repaired
+    (μ each) becomes active at once: N(U, R) → (U, U, 0) at μ, → N(D, R) at dλ;
+    N(D, R) → (U, D, 0) at μ, → N(R, R) at δ; N(R, R) → (U, R, 0) at 2μ.
 
     ``new_attempt=False`` is the old reading (a target lost during its switchover gets no new
     attempt: (D, o, 1) detected → N), used to show that the rule matters. Only the states
@@ -181,8 +181,9 @@ def test_failover_waits_for_unit_detection(mode: str) -> None:
 
 
 def group_detection_table(lam: float, delta: float, gamma: float, mu: float, sigma: float,
-                          c: float) -> Table:
-    """Hot standby pair, unit detection δ, group detection γ, independent repair.
+                          c: float, dormant: float = 1.0) -> Table:
+    """Standby pair, unit detection δ, group detection γ, independent repair; an idle spare
+    ages at d·λ (``dormant``).
 
     Here the active unit's detection only requests its repair, and the health check (rate γ,
     pending while the active unit is down) triggers the attempt; so a ∈ {U, D, R}:
@@ -194,8 +195,8 @@ def group_detection_table(lam: float, delta: float, gamma: float, mu: float, sig
     * a = R: repaired at μ → (U, o, s) (the pending check is cancelled);
     * the other unit and the switchover as in unit_detection_table.
 
-    ``N`` states: N(U, D) → N(D, D) at λ, → N(U, R) at δ; N(D, D) → N(D, R) at 2δ;
-    N(U, R) → (U, U, 0) at μ, → N(D, R) at λ; N(D, R) → (U, D, 0) at μ, → N(R, R) at δ;
+    ``N`` states: N(U, D) → N(D, D) at dλ, → N(U, R) at δ; N(D, D) → N(D, R) at 2δ;
+    N(U, R) → (U, U, 0) at μ, → N(D, R) at dλ; N(D, R) → (U, D, 0) at μ, → N(R, R) at δ;
     N(R, R) → (U, R, 0) at 2μ.
     """
 
@@ -214,7 +215,7 @@ def group_detection_table(lam: float, delta: float, gamma: float, mu: float, sig
                 moves.append((n(o, a), gamma))
             moves.append((f"R{o}{s}" if a == "D" else f"U{o}{s}", delta if a == "D" else mu))
         if o == "U":
-            moves.append((f"{a}D{s}", lam))
+            moves.append((f"{a}D{s}", dormant * lam))
         elif o == "D":
             moves.append((f"{a}R{s}", delta))
         else:
@@ -222,36 +223,39 @@ def group_detection_table(lam: float, delta: float, gamma: float, mu: float, sig
         if s:
             moves.append((f"{a}{o}0", sigma))
         t[f"{a}{o}{s}"] = moves
-    t["NUD"] = [("NDD", lam), ("NUR", delta)]
+    t["NUD"] = [("NDD", dormant * lam), ("NUR", delta)]
     t["NDD"] = [("NDR", 2 * delta)]
-    t["NUR"] = [("UU0", mu), ("NDR", lam)]
+    t["NUR"] = [("UU0", mu), ("NDR", dormant * lam)]
     t["NDR"] = [("UD0", mu), ("NRR", delta)]
     t["NRR"] = [("UR0", 2 * mu)]
     return explore("UU0", lambda x: t[x])
 
 
-def test_failover_at_group_detection() -> None:
-    """Hot pair as above with a group health check of 6 min (γ = 10) faster than the unit's
-    2 h detection: exact() against group_detection_table, and the check cuts U well below
-    the unit-detection case (but not below a zero delay)."""
+@pytest.mark.parametrize("mode", list(MODES))
+def test_failover_at_group_detection(mode: str) -> None:
+    """The pair of test_failover_waits_for_unit_detection with a group health check of 6 min
+    (γ = 10), faster than the unit's 2 h detection: exact() against group_detection_table,
+    and the check cuts U well below the unit-detection case."""
     lam, delta, gamma, mu, sigma, c = 0.01, 0.5, 10.0, 0.2, 2.0, 0.9
-    table = group_detection_table(lam, delta, gamma, mu, sigma, c)
-    r = pair(mttf="100h", mttr="5h", mttd="2h", switch="30min", c=c,
+    table = group_detection_table(lam, delta, gamma, mu, sigma, c, dormant=MODES[mode][1])
+    r = pair(mode, mttf="100h", mttr="5h", mttd="2h", switch="30min", c=c,
              extra=", detection: 6min")
     assert r.steady_state_unavailability == pytest.approx(unavailability(table, standby_up),
                                                           rel=REL)
     assert r.failure_frequency == pytest.approx(failure_frequency(table, standby_up), rel=REL)
-    slow = pair(mttf="100h", mttr="5h", mttd="2h", switch="30min", c=c, extra="")
+    slow = pair(mode, mttf="100h", mttr="5h", mttd="2h", switch="30min", c=c, extra="")
     assert r.steady_state_unavailability < 0.5 * slow.steady_state_unavailability
 
 
-def test_group_detection_slower_than_repair_is_cancelled_by_the_repair() -> None:
+@pytest.mark.parametrize("mode", list(MODES))
+def test_group_detection_slower_than_repair_is_cancelled_by_the_repair(mode: str) -> None:
     """A slow health check (γ = 0.05, 20 h) against detection 0.5 h and repair 1 h: the failed
-    active unit is usually repaired before the check fires, which cancels it (a ∈ {R} → U at
-    μ). exact() against group_detection_table."""
+    active unit is usually repaired before the check fires, which cancels it; the unit is then
+    the active unit again and ages at λ (a ∈ {R} → U at μ, then (U, o, s) fails at λ, not
+    dλ, even when warm or cold). exact() against group_detection_table."""
     lam, delta, gamma, mu, sigma, c = 0.01, 2.0, 0.05, 1.0, 2.0, 0.9
-    table = group_detection_table(lam, delta, gamma, mu, sigma, c)
-    r = pair(mttf="100h", mttr="1h", mttd="30min", switch="30min", c=c,
+    table = group_detection_table(lam, delta, gamma, mu, sigma, c, dormant=MODES[mode][1])
+    r = pair(mode, mttf="100h", mttr="1h", mttd="30min", switch="30min", c=c,
              extra=", detection: 20h")
     assert r.steady_state_unavailability == pytest.approx(unavailability(table, standby_up),
                                                           rel=REL)
@@ -480,8 +484,16 @@ def test_random_discipline_three_types() -> None:
     random_table, u_random = crew_table(rates, "random", {}, up)
     fifo = solve(THREE_TYPES.format(discipline="fifo"))
     rnd = solve(THREE_TYPES.format(discipline="random"))
-    assert fifo.states == len(fifo_table)
+    assert fifo.states == len(fifo_table) == len(random_table)
     assert rnd.states < fifo.states
     assert fifo.steady_state_unavailability == pytest.approx(u_fifo, rel=REL)
     assert rnd.steady_state_unavailability == pytest.approx(u_random, rel=REL)
     assert abs(u_random - u_fifo) > 1e-3 * u_fifo  # the discipline changes the answer
+
+
+def test_refuses_a_fixed_group_detection() -> None:
+    """A fixed health-check delay is not Markovian, and a standby group is never a set of
+    independent units: refused, naming the group and its law."""
+    with pytest.raises(NotExact, match=r"standby\(db\[0\], db\[1\]\).*detection.*fixed"):
+        pair(mttf="100h", mttr="5h", mttd="2h", switch="30min", c=0.9,
+             extra=", detection: {fixed: 10s}")

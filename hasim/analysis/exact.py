@@ -1,15 +1,43 @@
 """Exact analysis beside every simulation: the Markov chain of a model, or renewal theory.
 
-* **Markovian models** — every failure, repair, detection, crew response and switchover law is
-  exponential (or a zero delay): :func:`build_chain` builds the continuous-time Markov chain of
-  the compiled model automatically, with the rules of the engines (structure with shared leaves,
-  k-of-n and quorum, crews serving FIFO by detection time, detection delay, cold/warm/hot
-  standby with switchover and coverage). Identical instances of a component type that the
-  structure only uses as a whole are lumped into counts, so realistic models stay small. The
-  chain is solved with scipy's sparse methods for the steady state, the interval availability
-  over the mission starting all-up (what a Monte Carlo estimates), the failure frequency, mean up
-  and down times, the mean time to the first system failure, and the expected number of outages
-  and the probability of at least one within the mission.
+* **Markovian models** — every failure, repair, detection, crew response, switchover and group
+  detection law is exponential (or a zero delay): :func:`build_chain` builds the
+  continuous-time Markov chain of the compiled model automatically, with the rules of the
+  engines (:mod:`hasim.engines.reference`; DESIGN.md, "Semantics"):
+
+  - structure with shared leaves, k-of-n and quorum; a unit's failure is detected after its
+    detection delay, and the detection requests its repair;
+  - crews of ``size`` members, the response holding the member before the repair, no
+    preemption, the next job by the crew's discipline: ``fifo`` (by the time the job became
+    ready), ``priority`` (lowest component ``priority`` first, FIFO among equals) or
+    ``random`` (a component type drawn uniformly among the types with a job waiting, FIFO
+    within the type). The queue is part of the state, kept in a canonical order: as it
+    arrived (fifo), stably sorted by priority (priority) or by type (random) — only the order
+    the discipline cannot tell apart is kept, so the chain is no larger than it must be;
+  - cold/warm/hot standby groups. When the active unit fails the node is down and the
+    switchover is attempted at the loss's *detection*: after the group's own ``detection``
+    (a pending health check, cancelled if the unit is repaired first) or, without one, at the
+    failed unit's own detection. An attempt abandons any switchover in progress and targets
+    the lowest-numbered other member that is up: none, or a failed attempt (probability
+    1 − coverage), leaves the group without an active unit until a repair completes; else the
+    target is active at once (it ages at rate 1) and the node is up when the switchover ends.
+    A target lost during its switchover is a loss like any other (a new attempt at its
+    detection; if the switchover ends first, the failed target stays active and the node
+    down). A unit repaired while its group has no active unit becomes active at once; the
+    active unit repaired before its loss was detected stays active (at rate 1); any other
+    repaired unit is a spare (non-revertive). The node is up while the group has an active
+    unit that is up and no switchover is in progress.
+
+  A state holds, per class of units, the counts (up, failed and undetected, crew responding,
+  in repair); the crew queues; and per standby group (active class or −1, switching, health
+  check pending).
+
+  Identical instances of a component type that the structure only uses as a whole are lumped
+  into counts, so realistic models stay small. The chain is solved with scipy's sparse methods
+  for the steady state, the interval availability over the mission starting all-up (what a
+  Monte Carlo estimates), the failure frequency, mean up and down times, the mean time to the
+  first system failure, and the expected number of outages and the probability of at least
+  one within the mission.
 * **Independent components with any laws** (no crews, no standby groups): each unit alternates
   up and down, so its steady-state availability is MTTF / (MTTF + E[detection] + E[repair])
   (renewal theory) and the system's is the structure function over independent units. Exact for

@@ -116,9 +116,10 @@ def repaired(prog, st, u):
     slot = prog.units.slot
     a = st.g_active[g]
     now = st.f[NOW]
-    if a < 0:
+    if a < 0 or a == u:
+        if a < 0:
+            st.g_by_repair[g] = now
         st.g_active[g] = u
-        st.g_by_repair[g] = now
         st.rate[u] = 1.0
         records.trace(st, TR_ACTIVE, u, g, 0.0)
     elif st.g_by_repair[g] == now and slot[u] < slot[a]:

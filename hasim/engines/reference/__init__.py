@@ -63,7 +63,8 @@ scheduled event (a zero repair time: at the same instant, after the events alrea
   switchover completes before that detection, the failed target is the active unit and the node
   stays down until the detection.
 * **Standby, role on repair**: a unit repaired while its group has no active unit becomes the
-  active unit at once (node up); if several members are repaired at the same instant, the
+  active unit at once (node up); the active unit repaired before its group's health check
+  noticed the loss stays active (the pending check then does nothing); if several members are repaired at the same instant, the
   lowest-numbered one ends up active and the others are spares. A unit repaired while the group
   has an active unit — including while a switchover is in progress and while the active unit's
   failure is still undetected — becomes a spare. Non-revertive.

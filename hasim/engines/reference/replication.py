@@ -115,6 +115,7 @@ class Replication:
         """Schedule event ``kind`` for ``target`` after ``delay`` hours (a plain timeout)."""
         event = self.env.timeout(delay)
         event.callbacks.append(lambda _: self.handlers[kind](self, target, token))
+        event.hasim = (int(kind), target, token)  # type: ignore[attr-defined]  # for tests
         if self.on_schedule is not None:
             self.on_schedule(self.now + delay, int(kind), target, token)
 
@@ -144,12 +145,26 @@ class Replication:
         return uniform(self._key(stream, purpose), n * DRAWS_PER_SAMPLE)
 
     # -- the run --
-    def run(self) -> None:
-        from hasim.engines.reference import records, tree, units
+    def start(self) -> None:
+        """t = 0: the structure's state, then every unit's first life, in unit order."""
+        from hasim.engines.reference import tree, units
 
         tree.reset(self)
         for u in range(self.p.n_units):
             units.start_life(self, u)
+
+    def step(self) -> bool:
+        """Handle the next event if it comes before the mission end (tests step the engines
+        side by side); returns whether there was one."""
+        if not self.env.peek() < self.p.mission:
+            return False
+        self.env.step()
+        return True
+
+    def run(self) -> None:
+        from hasim.engines.reference import records
+
+        self.start()
         self.env.run(until=self.p.mission)
         records.close(self)
 

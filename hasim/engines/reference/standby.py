@@ -99,7 +99,8 @@ def switch_end(r: Replication, g: int, token: int) -> None:
 
 def repaired(r: Replication, u: int) -> None:
     """The role of a repaired unit: active if its group has none (the lowest-numbered of those
-    repaired at the same instant), else a spare at the dormant ageing rate."""
+    repaired at the same instant) or if it still is the active unit (repaired before the
+    group's health check noticed its loss), else a spare at the dormant ageing rate."""
     g = int(r.p.units.group[u])
     if g < 0:
         return
@@ -107,9 +108,10 @@ def repaired(r: Replication, u: int) -> None:
     unit = r.units[u]
     dormant = float(r.p.groups.dormant[g])
     slot = r.p.units.slot
-    if group.active < 0:
+    if group.active < 0 or group.active == u:
+        if group.active < 0:
+            group.activated_by_repair = r.now
         group.active = u
-        group.activated_by_repair = r.now
         unit.rate = 1.0
         records.trace(r, Trace.ACTIVE, u, g, 0.0)
     elif group.activated_by_repair == r.now and slot[u] < slot[group.active]:
