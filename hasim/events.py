@@ -166,10 +166,15 @@ class Owner(IntEnum):
 
 
 class Count(IntEnum):
-    """Per-run counts; ``FAILURES_BY_TYPE`` is the first of one column per component type."""
+    """Per-run counts; ``FAILURES_BY_TYPE`` is the first of one column per component type.
+
+    The handlers count only what happens (detections, repair starts, ..., failures by type);
+    ``EVENTS`` and ``FAILURES`` are their sums, filled in when the run closes (one increment per
+    event on the hot path instead of three)."""
 
     EVENTS = 0
-    """Model events: failures, detections, repair starts and completions, switchover attempts."""
+    """Model events: failures, detections (of units and by standby health checks), repair
+    starts and completions, switchover attempts."""
     FAILURES = 1
     DETECTIONS = 2
     REPAIRS = 3
@@ -177,7 +182,10 @@ class Count(IntEnum):
     """Switchover attempts (a spare was up and was tried)."""
     SWITCHOVERS_FAILED = 5
     """Attempts that failed (imperfect coverage)."""
-    FAILURES_BY_TYPE = 6
+    REPAIR_STARTS = 6
+    GROUP_DETECTIONS = 7
+    """Losses noticed by standby groups' own health checks."""
+    FAILURES_BY_TYPE = 8
 
 
 class Level(IntEnum):

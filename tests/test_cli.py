@@ -109,3 +109,51 @@ def test_validate_and_schema(tmp_path):
     schema = json.loads(r.stdout)
     assert schema["title"] == "hasim model"
     assert "components" in schema["properties"]
+
+
+STANDBY_MODEL = """
+hasim: 1
+name: trace me
+mission: 40h
+components:
+  db: {count: 2, failure: {fixed: 10h}, repair: {fixed: 3h}, detection: {fixed: 1h}}
+system: {standby: {of: db, mode: cold, detection: {fixed: 6min}, switchover: {fixed: 30min}}}
+"""
+
+
+def test_trace(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(STANDBY_MODEL)
+    r = hasim("trace", str(path), "--seed", "3", "--replication", "0", "--until", "12h",
+              cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert "replication 0, seed 3" in lines[0]
+    events = [line.split()[1:3] for line in lines[2:]]
+    # db[0] fails at 10 h; the health check notices it 6 min later and the switchover to the
+    # cold db[1] (which starts ageing then) takes 30 min; db[0]'s own detection (1 h) requests
+    # its repair
+    assert events == [["life", "db[0]"], ["life", "db[1]"], ["fail", "db[0]"],
+                      ["system_down", "system"], ["group_detect", "standby(db[0],"],
+                      ["rate", "db[1]"], ["switch_start", "standby(db[0],"],
+                      ["switch_end", "standby(db[0],"],
+                      ["system_up", "system"], ["detect", "db[0]"], ["repair_start", "db[0]"]]
+    csvs = [hasim("trace", str(path), "--seed", "3", "--engine", e, "--csv", cwd=tmp_path)
+            for e in ("numba", "simpy")]
+    assert csvs[0].returncode == 0 and csvs[0].stdout == csvs[1].stdout
+    rows = list(csv.DictReader(csvs[0].stdout.splitlines()))
+    assert rows[0].keys() == {"time_hours", "event", "target", "other", "detail"}
+    ends = [float(x["time_hours"]) for x in rows if x["event"] == "switch_end"]
+    assert ends[0] == pytest.approx(10.6, abs=1e-12)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--until", "soon"], "--until"), (["--until", "-1h"], "--until"), (["--engine", "x"],
+                                                                        "unknown engine"),
+])
+def test_trace_bad_options(tmp_path, args, message):
+    path = tmp_path / "m.yaml"
+    path.write_text(STANDBY_MODEL)
+    r = hasim("trace", str(path), *args, cwd=tmp_path)
+    assert r.returncode == 2
+    assert message in r.stderr and "Traceback" not in r.stderr

@@ -1,7 +1,7 @@
 """Simulation engines. Each runs a block of replications of a compiled model and returns a
 :class:`~hasim.results.RunResult`; all follow the semantics of the reference engine
-(:mod:`hasim.engines.reference`) and draw from the same random streams, so that one seed gives the same
-results on every engine."""
+(:mod:`hasim.engines.reference`) and draw from the same random streams, so that one seed gives
+the same results on every engine."""
 
 from __future__ import annotations
 

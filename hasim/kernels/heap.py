@@ -77,7 +77,8 @@ def pop(ht, hs, hp, size):
 @njit(**JIT)
 def push_event(i, f, ht, hs, hp, delay, kind, target, token):
     """Schedule event ``kind`` for ``target`` at now + ``delay`` (a real call on a few arrays:
-    cheap to call from every handler). A full heap sets the status HEAP_FULL (the caller grows
+    cheap to call from every handler; inlined at every site it costs twice the compile time
+    and measured no faster). A full heap sets the status HEAP_FULL (the caller grows
     it and runs the replication again)."""
     t = f[NOW] + delay
     seq = i[SEQ]

@@ -7,6 +7,14 @@ from numba import njit
 
 from hasim.kernels import JIT
 from hasim.kernels.codes import (
+    C_DETECTIONS,
+    C_EVENTS,
+    C_FAILURES,
+    C_FAILURES_BY_TYPE,
+    C_GROUP_DETECTIONS,
+    C_REPAIR_STARTS,
+    C_REPAIRS,
+    C_SWITCHOVERS,
     EP_OUTAGE,
     EPISODES_FULL,
     L_CREW_BUSY,
@@ -118,3 +126,10 @@ def close(prog, st):
     for u in range(st.up.shape[0]):
         if st.holding[u]:
             level(st, L_CREW_BUSY + prog.units.crew[u], T - st.hold_start[u])
+    c = st.counts[st.i[ROW]]
+    failures = 0
+    for t in range(prog.layout.n_types):
+        failures += c[C_FAILURES_BY_TYPE + t]
+    c[C_FAILURES] = failures
+    c[C_EVENTS] = (failures + c[C_DETECTIONS] + c[C_GROUP_DETECTIONS] + c[C_REPAIR_STARTS]
+                   + c[C_REPAIRS] + c[C_SWITCHOVERS])

@@ -8,7 +8,7 @@ from numba import njit
 
 from hasim.kernels import JIT, heap, laws, records, tree, units
 from hasim.kernels.codes import (
-    C_EVENTS,
+    C_GROUP_DETECTIONS,
     C_SWITCHOVERS,
     C_SWITCHOVERS_FAILED,
     EV_GROUP_DETECT,
@@ -57,7 +57,7 @@ def group_detect(prog, st, g, token):
     a = st.g_active[g]
     if token != st.g_loss_token[g] or a < 0 or st.up[a]:
         return
-    records.count(st, C_EVENTS)
+    records.count(st, C_GROUP_DETECTIONS)
     records.trace(st, TR_GROUP_DETECT, g, a, 0.0)
     attempt(prog, st, g)
 
@@ -79,7 +79,6 @@ def attempt(prog, st, g):
         st.g_active[g] = -1
         records.trace(st, TR_SWITCH_NONE, g, failed, 0.0)
     else:
-        records.count(st, C_EVENTS)
         records.count(st, C_SWITCHOVERS)
         coverage = G.coverage[g]
         if coverage < 1.0 and laws.draw_uniform(prog, st, G.stream[g], P_COVERAGE) >= coverage:

@@ -8,9 +8,8 @@ from numba import njit
 from hasim.kernels import JIT, crews, heap, laws, records, standby, tree
 from hasim.kernels.codes import (
     C_DETECTIONS,
-    C_EVENTS,
-    C_FAILURES,
     C_FAILURES_BY_TYPE,
+    C_REPAIR_STARTS,
     C_REPAIRS,
     EV_DETECT,
     EV_FAIL,
@@ -61,8 +60,6 @@ def fail(prog, st, u, token):
         return
     U = prog.units
     st.up[u] = False
-    records.count(st, C_EVENTS)
-    records.count(st, C_FAILURES)
     records.count(st, C_FAILURES_BY_TYPE + U.type[u])
     records.trace(st, TR_FAIL, u, -1, 0.0)
     tree.set_unit(prog, st, u, False, u)
@@ -76,7 +73,6 @@ def fail(prog, st, u, token):
 
 @njit(inline="always", **JIT)
 def detect(prog, st, u, token):
-    records.count(st, C_EVENTS)
     records.count(st, C_DETECTIONS)
     records.trace(st, TR_DETECT, u, -1, 0.0)
     standby.detected(prog, st, u)
@@ -85,7 +81,7 @@ def detect(prog, st, u, token):
 
 @njit(inline="always", **JIT)
 def start_repair(prog, st, u):
-    records.count(st, C_EVENTS)
+    records.count(st, C_REPAIR_STARTS)
     U = prog.units
     duration = laws.draw(prog, st, U.stream[u], P_REPAIR, U.repair[u])
     records.trace(st, TR_REPAIR_START, u, -1, duration)
@@ -94,7 +90,6 @@ def start_repair(prog, st, u):
 
 @njit(inline="always", **JIT)
 def repair_end(prog, st, u, token):
-    records.count(st, C_EVENTS)
     records.count(st, C_REPAIRS)
     records.trace(st, TR_REPAIR_END, u, -1, 0.0)
     st.up[u] = True

@@ -60,6 +60,11 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
     for q in (50, 90, 99):
         r = s.loc[f"downtime_hours_p{q}"]
         head.add_row(f"downtime per mission, p{q}", format_duration(r["mean"]), "")
+    if m.n_groups:
+        sw = s.loc["switchovers_per_year"]
+        head.add_row("switchovers per year", f"{sw['mean']:.3g}", _ci(sw, ".3g"))
+        sf = s.loc["switchovers_failed_per_year"]
+        head.add_row("  of which failed", f"{sf['mean']:.3g}", _ci(sf, ".3g"))
     console.print(head)
 
     total = s.loc["downtime_hours_per_year", "mean"]
@@ -70,12 +75,14 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
     attribution.add_column("kind")
     attribution.add_column("per year", justify="right")
     attribution.add_column("share", justify="right")
+    attribution.add_column("failures/yr", justify="right")
     rows = sorted(zip(m.type_names, m.type_kinds, strict=True),
                   key=lambda t: -s.loc[f"downtime_hours_per_year.{t[0]}", "mean"])
     for name, kind in rows:
         hours = s.loc[f"downtime_hours_per_year.{name}", "mean"]
         share = f"{100 * hours / total:.1f}%" if total > 0 else "—"
-        attribution.add_row(name, kind, format_duration(hours), share)
+        failures = s.loc[f"failures_per_year.{name}", "mean"]
+        attribution.add_row(name, kind, format_duration(hours), share, f"{failures:.3g}")
     console.print(attribution)
 
     if m.crew_names:

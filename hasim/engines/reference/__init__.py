@@ -64,8 +64,9 @@ scheduled event (a zero repair time: at the same instant, after the events alrea
   stays down until the detection.
 * **Standby, role on repair**: a unit repaired while its group has no active unit becomes the
   active unit at once (node up); the active unit repaired before its group's health check
-  noticed the loss stays active (the pending check then does nothing); if several members are repaired at the same instant, the
-  lowest-numbered one ends up active and the others are spares. A unit repaired while the group
+  noticed the loss stays active (the pending check then does nothing); if several members are
+  repaired at the same instant, the lowest-numbered one ends up active and the others are
+  spares. A unit repaired while the group
   has an active unit — including while a switchover is in progress and while the active unit's
   failure is still undetected — becomes a spare. Non-revertive.
 * **Structure**: a series/parallel/k-of-n/quorum node is up when at least k children are up; a

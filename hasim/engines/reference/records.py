@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hasim.events import Episode, Level, Trace
+from hasim.events import Count, Episode, Level, Trace
 
 if TYPE_CHECKING:
     from hasim.engines.reference.replication import Replication
@@ -59,3 +59,12 @@ def close(r: Replication) -> None:
     for u, unit in enumerate(r.units):
         if unit.holding:
             level(r, Level.CREW_BUSY + int(r.p.units.crew[u]), T - unit.hold_start)
+    sums(r.counts, r.p.layout.n_types)
+
+
+def sums(counts, n_types: int) -> None:  # type: ignore[no-untyped-def]
+    """FAILURES and EVENTS of a run's counts, from the counts the handlers make."""
+    c = Count
+    counts[c.FAILURES] = sum(int(counts[c.FAILURES_BY_TYPE + t]) for t in range(n_types))
+    counts[c.EVENTS] = (counts[c.FAILURES] + counts[c.DETECTIONS] + counts[c.GROUP_DETECTIONS]
+                        + counts[c.REPAIR_STARTS] + counts[c.REPAIRS] + counts[c.SWITCHOVERS])

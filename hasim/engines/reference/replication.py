@@ -41,7 +41,7 @@ class Group:
     progress, the tokens of its scheduled switchover end and health-check detection, and the
     instant at which a repaired unit last became active (for the same-instant rule)."""
 
-    __slots__ = ("active", "activated_by_repair", "loss_token", "switch_token", "switching")
+    __slots__ = ("activated_by_repair", "active", "loss_token", "switch_token", "switching")
 
     def __init__(self, active: int):
         self.active = active

@@ -49,7 +49,7 @@ def group_detect(r: Replication, g: int, token: int) -> None:
     group = r.groups[g]
     if token != group.loss_token or group.active < 0 or r.units[group.active].up:
         return
-    records.count(r, Count.EVENTS)
+    records.count(r, Count.GROUP_DETECTIONS)
     records.trace(r, Trace.GROUP_DETECT, g, group.active, 0.0)
     attempt(r, g)
 
@@ -67,7 +67,6 @@ def attempt(r: Replication, g: int) -> None:
         records.trace(r, Trace.SWITCH_NONE, g, failed, 0.0)
         tree.set_group(r, g, failed)
         return
-    records.count(r, Count.EVENTS)
     records.count(r, Count.SWITCHOVERS)
     coverage = float(r.p.groups.coverage[g])
     stream = int(r.p.groups.stream[g])

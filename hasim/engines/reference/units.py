@@ -50,8 +50,6 @@ def fail(r: Replication, u: int, token: int) -> None:
     if token != unit.token:
         return
     unit.up = False
-    records.count(r, Count.EVENTS)
-    records.count(r, Count.FAILURES)
     records.count(r, Count.FAILURES_BY_TYPE + int(r.p.units.type[u]))
     records.trace(r, Trace.FAIL, u, -1, 0.0)
     tree.set_unit(r, u, False, u)
@@ -65,7 +63,6 @@ def fail(r: Replication, u: int, token: int) -> None:
 
 def detect(r: Replication, u: int, token: int) -> None:
     """Monitoring notices the failure: the standby trigger, then the repair request."""
-    records.count(r, Count.EVENTS)
     records.count(r, Count.DETECTIONS)
     records.trace(r, Trace.DETECT, u, -1, 0.0)
     standby.detected(r, u)
@@ -74,7 +71,7 @@ def detect(r: Replication, u: int, token: int) -> None:
 
 def start_repair(r: Replication, u: int) -> None:
     """The repair starts; it always ends with a scheduled event."""
-    records.count(r, Count.EVENTS)
+    records.count(r, Count.REPAIR_STARTS)
     duration = r.draw(int(r.p.units.stream[u]), Purpose.REPAIR, int(r.p.units.repair[u]))
     records.trace(r, Trace.REPAIR_START, u, -1, duration)
     r.schedule(duration, Event.REPAIR_END, u)
@@ -83,7 +80,6 @@ def start_repair(r: Replication, u: int) -> None:
 def repair_end(r: Replication, u: int, token: int) -> None:
     """As good as new: role in the group, structure, next life, then the crew is released."""
     unit = r.units[u]
-    records.count(r, Count.EVENTS)
     records.count(r, Count.REPAIRS)
     records.trace(r, Trace.REPAIR_END, u, -1, 0.0)
     unit.up = True
