@@ -30,7 +30,12 @@ lint: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n 2 tests
 
-test: lint
+# the numba kernel compiles (or loads from its cache) in the background while lint runs, so the
+# test workers find it cached instead of each compiling it
+test: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/warm_up.py & warm=$$!; \
+	$(BIN)/ruff check . && $(BIN)/mypy hasim; lint=$$?; wait $$warm; warmed=$$?; \
+	test $$lint -eq 0 && test $$warmed -eq 0
 	HASIM_NOTEBOOK_RUNS=60 $(BIN)/python -m pytest -n 2 tests --nbmake notebooks
 
 # line coverage of the numba kernels, run as plain Python (not part of make test; ~2 min)
@@ -39,7 +44,8 @@ coverage: $(VENV)/.installed-dev
 		-W ignore tests/test_engines.py tests/reference
 	$(BIN)/coverage report -m
 
-# the engines side by side (not part of make test; ~4 min with the million-run study)
+# the engines side by side with the previous kernel (not part of make test; ~4-5 min, ~8 with
+# the million-run study)
 benchmark: $(VENV)/.installed
 	$(BIN)/python benchmarks/engines.py --million
 

@@ -206,9 +206,11 @@ def cold_standby_table(lam: float, mu: float, sigma: float, c: float,
 
     S0 both up, active in service; S1 active in service, the other in repair; W switching in the
     spare (it ages as active), the other in repair; W2 switching, the other repaired (an idle
-    spare: non-revertive); X no active unit (failed switchover, or the unit switched in failed:
-    no new attempt), one idle unit up, the other in repair; D2 both in repair.
-    S0 →cλ→ W, →(1−c)λ→ X; S1 →μ→ S0, →λ→ D2; W →σ→ S1, →λ→ D2, →μ→ W2; W2 →σ→ S0, →λ→ X;
+    spare: non-revertive); X no active unit (failed switchover), one idle unit up, the other in
+    repair; D2 both in repair.
+    S0 →cλ→ W, →(1−c)λ→ X; S1 →μ→ S0, →λ→ D2; W →σ→ S1, →λ→ D2, →μ→ W2; W2 →σ→ S0,
+    →cλ→ W (the unit being switched in fails, detected at once: a new switchover to the
+    repaired spare), →(1−c)λ→ X (that switchover fails);
     X →μ→ S0 (the repaired unit becomes active at once); D2 → S1 at 2μ (independent repair)
     or μ (one crew: the second repair starts when the first ends). Up in S0 and S1.
     """
@@ -216,7 +218,7 @@ def cold_standby_table(lam: float, mu: float, sigma: float, c: float,
         "S0": [("W", c * lam), ("X", (1 - c) * lam)],
         "S1": [("S0", mu), ("D2", lam)],
         "W": [("S1", sigma), ("D2", lam), ("W2", mu)],
-        "W2": [("S0", sigma), ("X", lam)],
+        "W2": [("S0", sigma), ("W", c * lam), ("X", (1 - c) * lam)],
         "X": [("S0", mu)],
         "D2": [("S1", (1 if shared_crew else 2) * mu)],
     }
@@ -427,10 +429,10 @@ components:
 system: {{standby: {{of: db, mode: {mode}, switchover: 10h, coverage: 0.8{extra}}}}}
 """
 PINNED |= {
-    "standby cold": (STANDBY.format(mode="cold", extra=""), 0.1380743178, 34.47702729),
-    "standby warm": (STANDBY.format(mode="warm", extra=", dormant_factor: 0.3"), 0.1352853365,
-                     34.58858654),
-    "standby hot": (STANDBY.format(mode="hot", extra=""), 0.1294185382, 34.82325847),
+    "standby cold": (STANDBY.format(mode="cold", extra=""), 0.1419850904, 34.32059638),
+    "standby warm": (STANDBY.format(mode="warm", extra=", dormant_factor: 0.3"), 0.1391033920,
+                     34.43586432),
+    "standby hot": (STANDBY.format(mode="hot", extra=""), 0.1330204752, 34.67918099),
 }
 
 

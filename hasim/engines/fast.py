@@ -8,7 +8,7 @@ builds the :class:`~hasim.results.RunResult` from the records.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,7 +27,7 @@ def _program(model: CompiledModel | Program) -> Program:
     return model.program if isinstance(model, CompiledModel) else model
 
 
-def _state(p: Program, counts: np.ndarray, levels: np.ndarray, trace: int = 0):  # type: ignore[no-untyped-def]
+def _state(p: Program, counts: np.ndarray, levels: np.ndarray, trace: int = 0) -> Any:
     from hasim.kernels.codes import MAX_TARGETS
     from hasim.kernels.state import new_state
 
@@ -38,7 +38,7 @@ def _state(p: Program, counts: np.ndarray, levels: np.ndarray, trace: int = 0): 
                      levels, heap=heap, episodes=max(1024, 4 * len(counts)), trace=trace)
 
 
-def _run(p: Program, st, seed: int, start: int, stop: int):  # type: ignore[no-untyped-def]
+def _run(p: Program, st: Any, seed: int, start: int, stop: int) -> Any:
     """Run the chunk, growing buffers as needed; returns the final state."""
     from hasim.kernels.codes import EPISODES_FULL, HEAP_FULL, OK, TRACE_FULL
     from hasim.kernels.loop import run_chunk

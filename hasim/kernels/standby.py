@@ -36,7 +36,7 @@ def lost(prog, st, u):
     tree.set_group(prog, st, g, u)
     G = prog.groups
     law = G.detection[g]
-    if law >= 0:
+    if law != -1:  # the group's own health check (-2: 0s, at once)
         st.g_loss_token[g] += 1
         delay = laws.draw(prog, st, G.stream[g], P_DETECTION, law)
         if delay > 0.0:
@@ -48,7 +48,7 @@ def lost(prog, st, u):
 @njit(inline="always", **JIT)
 def detected(prog, st, u):
     g = prog.units.group[u]
-    if g >= 0 and st.g_active[g] == u and prog.groups.detection[g] < 0:
+    if g >= 0 and st.g_active[g] == u and prog.groups.detection[g] == -1:
         attempt(prog, st, g)
 
 

@@ -26,6 +26,8 @@ from hasim.units import HOURS_PER
 # node kinds of the flattened structure
 LEAF, KOFN, STANDBY = 0, 1, 2
 MODES = {"cold": 0.0, "hot": 1.0}
+AT_ONCE = -2
+"""``group_detection`` of a ``0s`` health check (``-1``: none, the unit's own detection)."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class CompiledModel:
     group_switchover: np.ndarray
     group_coverage: np.ndarray
     group_detection: np.ndarray
-    """The group's own detection law (its health check), or -1: the switchover then starts at
-    the failed unit's own detection."""
+    """The group's own detection law (its health check); ``AT_ONCE`` (-2) for ``0s``: the
+    switchover starts at the failure; -1: none, it starts at the failed unit's own detection."""
     node_kind: np.ndarray
     node_k: np.ndarray
     node_ref: np.ndarray
@@ -278,6 +280,8 @@ class _Compiler:
                 units.append(u)
         switchover = self.law(sb.switchover, (*path, "switchover"))
         detection = self.law(sb.detection, (*path, "detection"))
+        if sb.detection is not None and detection < 0:
+            detection = AT_ONCE  # a 0s health check: the switchover starts at the failure
         dormant = MODES.get(sb.mode, sb.dormant_factor)
         group = len(self.groups)
         self.groups.append(dict(units=tuple(units), mode=sb.mode, dormant=dormant,

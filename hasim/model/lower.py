@@ -74,7 +74,8 @@ class Groups(NamedTuple):
     switchover: np.ndarray
     coverage: np.ndarray
     detection: np.ndarray
-    """The group's health-check law, -1: the switchover starts at the unit's own detection."""
+    """The group's health-check law; -2: ``0s`` (at once); -1: none — the switchover starts at
+    the unit's own detection."""
     node: np.ndarray
     stream: np.ndarray
 
@@ -175,8 +176,8 @@ def lower(m: CompiledModel) -> Program:
             parent[child] = n
     leaf_ptr, leaf_nodes = _csr(leaves)
     slot = np.full(m.n_units, -1, dtype=i64)
-    for units in m.group_units:
-        for j, u in enumerate(units):
+    for members in m.group_units:
+        for j, u in enumerate(members):
             slot[u] = j
 
     ids = [int(s) for s in m.unit_stream]

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hasim.events import Count, Episode, Level, Trace
 
@@ -62,7 +62,7 @@ def close(r: Replication) -> None:
     sums(r.counts, r.p.layout.n_types)
 
 
-def sums(counts, n_types: int) -> None:  # type: ignore[no-untyped-def]
+def sums(counts: Any, n_types: int) -> None:
     """FAILURES and EVENTS of a run's counts, from the counts the handlers make."""
     c = Count
     counts[c.FAILURES] = sum(int(counts[c.FAILURES_BY_TYPE + t]) for t in range(n_types))

@@ -13,6 +13,7 @@ from hasim.events import N_PURPOSES, Event, Purpose
 from hasim.rng import DRAWS_PER_SAMPLE, replication_key, sample, sub_key, uniform
 
 if TYPE_CHECKING:
+    from hasim.model.compile import CompiledModel
     from hasim.model.lower import Program
     from hasim.results import RunResult
 
@@ -90,6 +91,7 @@ class Replication:
                 self.units[u].rate = float(p.groups.dormant[g])
         self.crews = [Crew() for _ in range(p.n_crews)]
         self.system_up = True
+        self.node_set: list[bool] = [True] * p.n_nodes
         self.outage_start = 0.0
         self.outage_cause = -1
         self.counts = counts
@@ -136,7 +138,7 @@ class Replication:
         self.draws[stream, purpose] = n + 1
         L = self.p.laws
         return sample(int(L.code[law]), float(L.a[law]), float(L.b[law]), float(L.c[law]),
-                      L.pool, self._key(stream, purpose), n)
+                      tuple(L.pool), self._key(stream, purpose), n)
 
     def draw_uniform(self, stream: int, purpose: Purpose) -> float:
         """Next uniform number of the ``purpose`` stream of owner ``stream``."""
@@ -169,12 +171,18 @@ class Replication:
         records.close(self)
 
 
-def run_replications(program: Program | object, seed: int, start: int, stop: int) -> RunResult:
-    """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
-    from hasim.engines.records import build_result, new_buffers
+def _program(model: Program | CompiledModel) -> Program:
     from hasim.model.compile import CompiledModel
 
-    p = program.program if isinstance(program, CompiledModel) else program
+    return model.program if isinstance(model, CompiledModel) else model
+
+
+def run_replications(program: Program | CompiledModel, seed: int, start: int,
+                     stop: int) -> RunResult:
+    """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
+    from hasim.engines.records import build_result, new_buffers
+
+    p = _program(program)
     counts, levels = new_buffers(p, stop - start)
     episodes: list[tuple[float, float, float, int, int, int, int]] = []
     for i, rep in enumerate(range(start, stop)):
@@ -183,14 +191,13 @@ def run_replications(program: Program | object, seed: int, start: int, stop: int
     return build_result(p, start, stop, counts, levels, ep[:, :3], ep[:, 3:].astype(np.int64))
 
 
-def trace(program: Program | object, seed: int, rep: int,
+def trace(program: Program | CompiledModel, seed: int, rep: int,
           until: float | None = None) -> list[tuple[float, int, int, int, float]]:
     """The event log of replication ``rep``: (time, code, target, other, detail) per line
     (codes: :class:`hasim.events.Trace`)."""
     from hasim.engines.records import new_buffers
-    from hasim.model.compile import CompiledModel
 
-    p = program.program if isinstance(program, CompiledModel) else program
+    p = _program(program)
     if until is not None:
         p = p._replace(mission=min(p.mission, until))
     counts, levels = new_buffers(p, 1)

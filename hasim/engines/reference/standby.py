@@ -28,7 +28,7 @@ def lost(r: Replication, u: int) -> None:
     group.activated_by_repair = math.nan
     tree.set_group(r, g, u)
     law = int(r.p.groups.detection[g])
-    if law >= 0:
+    if law != -1:  # the group's own health check (-2: 0s, at once)
         group.loss_token += 1
         delay = r.draw(int(r.p.groups.stream[g]), Purpose.DETECTION, law)
         if delay > 0.0:
@@ -40,7 +40,7 @@ def lost(r: Replication, u: int) -> None:
 def detected(r: Replication, u: int) -> None:
     """The failure of ``u`` is detected: the trigger of a group without its own detection."""
     g = int(r.p.units.group[u])
-    if g >= 0 and r.groups[g].active == u and r.p.groups.detection[g] < 0:
+    if g >= 0 and r.groups[g].active == u and r.p.groups.detection[g] == -1:
         attempt(r, g)
 
 
