@@ -162,8 +162,8 @@ def test_failover_waits_for_unit_detection(mode: str) -> None:
     cold: the node is down from the failure of the active unit to its detection, then for the
     switchover; the unit switched in ages as active from the attempt on. exact() against
     unit_detection_table (the chain has about twice as many states: it knows which unit is
-    active). A near-instant group health check (1 ms, close to the old rule: switchover at the
-    failure instant) gives less than half the unavailability."""
+    active). A ``0s`` group health check (the switchover at the failure instant, the old
+    rule) gives less than half the unavailability."""
     lam, delta, mu, sigma, c = 0.01, 0.5, 0.2, 2.0, 0.9
     table = unit_detection_table(lam, delta, mu, sigma, c, dormant=MODES[mode][1])
     r = pair(mode, mttf="100h", mttr="5h", mttd="2h", switch="30min", c=c, extra="")
@@ -173,7 +173,7 @@ def test_failover_waits_for_unit_detection(mode: str) -> None:
     # the solver knows which unit is active: two labellings of each role but N(R, R)
     assert r.states == 2 * len(table) - 1
     r0 = pair(mode, mttf="100h", mttr="5h", mttd="2h", switch="30min", c=c,
-              extra=", detection: 0.001s")
+              extra=", detection: 0s")
     assert r.steady_state_unavailability > 2 * r0.steady_state_unavailability
 
 
@@ -259,6 +259,54 @@ def test_group_detection_slower_than_repair_is_cancelled_by_the_repair(mode: str
              extra=", detection: 20h")
     assert r.steady_state_unavailability == pytest.approx(unavailability(table, standby_up),
                                                           rel=REL)
+
+
+def at_once_table(lam: float, delta: float, mu: float, sigma: float, c: float,
+                  dormant: float = 1.0) -> Table:
+    """Standby pair, unit detection δ, a ``0s`` group health check: the switchover is attempted
+    at the failure; the lost unit still waits for its own detection (D) before its repair.
+    The active unit is therefore always up (a = U):
+
+    * (U, o, s): the active unit fails at λ — if o = U → (U, D, 1) with c, → N(U, D) with
+      1 − c; else → N(o, D) (no member up);
+    * the other unit and the switchover as in unit_detection_table; the N states as in
+      group_detection_table.
+    """
+
+    def n(x: str, y: str) -> str:
+        return "N" + "".join(sorted(x + y, key="UDR".index))
+
+    t: Table = {}
+    for o, s in itertools.product("UDR", (0, 1)):
+        moves = ([("UD1", c * lam), ("NUD", (1 - c) * lam)] if o == "U"
+                 else [(n(o, "D"), lam)])
+        moves.append({"U": (f"UD{s}", dormant * lam), "D": (f"UR{s}", delta),
+                      "R": (f"UU{s}", mu)}[o])
+        if s:
+            moves.append((f"U{o}0", sigma))
+        t[f"U{o}{s}"] = moves
+    t["NUD"] = [("NDD", dormant * lam), ("NUR", delta)]
+    t["NDD"] = [("NDR", 2 * delta)]
+    t["NUR"] = [("UU0", mu), ("NDR", dormant * lam)]
+    t["NDR"] = [("UD0", mu), ("NRR", delta)]
+    t["NRR"] = [("UR0", 2 * mu)]
+    return explore("UU0", lambda x: t[x])
+
+
+@pytest.mark.parametrize("mode", ["hot", "cold"])
+def test_zero_group_detection_is_at_once(mode: str) -> None:
+    """``detection: 0s`` on the standby node is a health check that fires at the failure (not
+    "no health check", which would wait for the unit's 2 h detection): exact() against
+    at_once_table, and well below the unit-detection value of the same pair."""
+    lam, delta, mu, sigma, c = 0.01, 0.5, 0.2, 2.0, 0.9
+    table = at_once_table(lam, delta, mu, sigma, c, dormant=MODES[mode][1])
+    r = pair(mode, mttf="100h", mttr="5h", mttd="2h", switch="30min", c=c,
+             extra=", detection: 0s")
+    assert r.steady_state_unavailability == pytest.approx(unavailability(table, standby_up),
+                                                          rel=REL)
+    assert r.failure_frequency == pytest.approx(failure_frequency(table, standby_up), rel=REL)
+    slow = pair(mode, mttf="100h", mttr="5h", mttd="2h", switch="30min", c=c, extra="")
+    assert r.steady_state_unavailability < 0.5 * slow.steady_state_unavailability
 
 
 # --- 3. the target lost during its switchover ----------------------------------------------

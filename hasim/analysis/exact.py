@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 
 from hasim.errors import HasimError
-from hasim.model.compile import LEAF, CompiledModel
+from hasim.model.compile import AT_ONCE, LEAF, CompiledModel
 from hasim.model.distributions import Dist
 
 DEFAULT_MAX_STATES = 200_000
@@ -238,10 +238,11 @@ class _Builder:
                 raise NotExact(f"crews.{m.crew_names[c]}: unknown discipline {d!r}")
         self.switch = [_rate(m.law(int(s)), "switchover", f"{m.group_label(g)}")
                        for g, s in enumerate(m.group_switchover)]
-        # the group's own detection: None (the unit's own detection triggers the switchover),
-        # inf (at once) or a rate
+        # the group's own detection: None (none: the unit's own detection triggers the
+        # switchover), inf (a 0s health check: at once) or a rate
         self.group_detect: list[float | None] = [
-            None if int(d) == -1 else _rate(m.law(int(d)), "detection", m.group_label(g))
+            None if int(d) == -1 else math.inf if int(d) == AT_ONCE
+            else _rate(m.law(int(d)), "detection", m.group_label(g))
             for g, d in enumerate(m.group_detection)]
         self.group_classes = [tuple(self.class_of[u] for u in units) for units in m.group_units]
 
