@@ -836,14 +836,13 @@ system:
 
 def test_sparse_chain_is_solved() -> None:
     """A Markovian model whose chain (7,048 states with failover at detection — q's 20 min —
-    and retries after a lost target; 7,444 under the earlier rules: two standby pairs, whose units are not
-    lumped, and a lumped pair, all queueing for one engineer, so the queue order is part of the
-    state) is above DENSE_LIMIT, so it goes through the sparse solver. The chain is irreducible
-    and well conditioned (cond(Q[1:, 1:]) ≈ 4.6e4; a direct sparse LU solves it), yet the ILU
-    preconditioner of ``_solve`` hits an exactly zero pivot on Q[1:, 1:] (not on its
-    transpose, used for the steady state) and exact() raises ``RuntimeError: Factor is exactly
-    singular`` from mission_integral — neither a result nor NotExact (``hasim exact`` on this
-    model prints a traceback and exits 1).
+    and retries after a lost target; 7,444 under the earlier rules: two standby pairs, whose
+    units are not lumped, and a lumped pair, all queueing for one engineer, so the queue
+    order is part of the state) is above DENSE_LIMIT, so it goes through the sparse solver.
+    The chain is irreducible and well conditioned (cond(Q[1:, 1:]) ≈ 4.6e4; a direct sparse
+    LU solves it), yet the ILU preconditioner of ``_solve`` hits an exactly zero pivot on
+    Q[1:, 1:] (not on its transpose, used for the steady state) and exact() used to raise
+    ``RuntimeError: Factor is exactly singular`` from mission_integral.
 
     The expected values are checked against the numba engine (100,000 runs; 4·se ≈ 3 % of the
     mission unavailability ≈ 0.00395). With a direct LU in place of the failed ILU the solver

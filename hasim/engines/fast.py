@@ -12,19 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hasim.engines.records import build_result, new_buffers
+from hasim.engines.records import build_result, new_buffers, program_of
 from hasim.errors import HasimError
 from hasim.results import RunResult
 
 if TYPE_CHECKING:
     from hasim.model.compile import CompiledModel
     from hasim.model.lower import Program
-
-
-def _program(model: CompiledModel | Program) -> Program:
-    from hasim.model.compile import CompiledModel
-
-    return model.program if isinstance(model, CompiledModel) else model
 
 
 def _state(p: Program, counts: np.ndarray, levels: np.ndarray, trace: int = 0) -> Any:
@@ -69,7 +63,7 @@ def run_replications(model: CompiledModel | Program, seed: int, start: int,
     """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
     from hasim.kernels.state import N_EP
 
-    p = _program(model)
+    p = program_of(model)
     counts, levels = new_buffers(p, stop - start)
     st = _run(p, _state(p, counts, levels), seed, start, stop)
     n = st.i[N_EP]
@@ -81,7 +75,7 @@ def trace(model: CompiledModel | Program, seed: int, rep: int,
     """The event log of replication ``rep`` (as :func:`hasim.engines.reference.trace`)."""
     from hasim.kernels.state import N_TRACE, TRACING
 
-    p = _program(model)
+    p = program_of(model)
     if until is not None:
         p = p._replace(mission=min(p.mission, float(until)))
     counts, levels = new_buffers(p, 1)

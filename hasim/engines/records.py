@@ -15,7 +15,15 @@ from hasim.events import Count, Episode, Level
 from hasim.results import RunResult
 
 if TYPE_CHECKING:
+    from hasim.model.compile import CompiledModel
     from hasim.model.lower import Program
+
+
+def program_of(model: Program | CompiledModel) -> Program:
+    """The Program of a compiled model (lowered once, cached on it), or the Program itself."""
+    from hasim.model.compile import CompiledModel
+
+    return model.program if isinstance(model, CompiledModel) else model
 
 
 def new_buffers(p: Program, rows: int) -> tuple[np.ndarray, np.ndarray]:

@@ -171,18 +171,12 @@ class Replication:
         records.close(self)
 
 
-def _program(model: Program | CompiledModel) -> Program:
-    from hasim.model.compile import CompiledModel
-
-    return model.program if isinstance(model, CompiledModel) else model
-
-
 def run_replications(program: Program | CompiledModel, seed: int, start: int,
                      stop: int) -> RunResult:
     """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
-    from hasim.engines.records import build_result, new_buffers
+    from hasim.engines.records import build_result, new_buffers, program_of
 
-    p = _program(program)
+    p = program_of(program)
     counts, levels = new_buffers(p, stop - start)
     episodes: list[tuple[float, float, float, int, int, int, int]] = []
     for i, rep in enumerate(range(start, stop)):
@@ -195,9 +189,9 @@ def trace(program: Program | CompiledModel, seed: int, rep: int,
           until: float | None = None) -> list[tuple[float, int, int, int, float]]:
     """The event log of replication ``rep``: (time, code, target, other, detail) per line
     (codes: :class:`hasim.events.Trace`)."""
-    from hasim.engines.records import new_buffers
+    from hasim.engines.records import new_buffers, program_of
 
-    p = _program(program)
+    p = program_of(program)
     if until is not None:
         p = p._replace(mission=min(p.mission, until))
     counts, levels = new_buffers(p, 1)
