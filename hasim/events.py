@@ -185,15 +185,24 @@ class Count(IntEnum):
     REPAIR_STARTS = 6
     GROUP_DETECTIONS = 7
     """Losses noticed by standby groups' own health checks."""
-    FAILURES_BY_TYPE = 8
+    OUTAGES = 8
+    """System outages of positive length (recorded as episodes or not)."""
+    OUTAGES_UNRECORDED = 9
+    """Outages counted (and their downtime summed) but not recorded one by one: a block of
+    replications keeps at most :data:`hasim.limits.MAX_RECORDS` outage records."""
+    FAILURES_BY_TYPE = 10
 
 
 class Level(IntEnum):
-    """Per-run time integrals (hours); ``CREW_BUSY`` is the first of one column per crew,
-    followed by ``DOWNTIME_BY_TYPE`` (one column per component type, after the crews)."""
+    """Per-run time integrals and instants (hours); ``CREW_BUSY`` is the first of one column
+    per crew, followed by ``DOWNTIME_BY_TYPE`` (one column per component type, after the
+    crews)."""
 
     DOWNTIME = 0
-    CREW_BUSY = 1
+    FIRST_OUTAGE = 1
+    """Start of the run's first outage (NaN: none); with ``until_failure``, the instant the
+    system failed."""
+    CREW_BUSY = 2
 
 
 class Episode(IntEnum):

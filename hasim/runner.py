@@ -6,16 +6,17 @@ whatever the chunk size or the number of workers.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from hasim.engines import DEFAULT_ENGINE, ENGINES, get_engine
+from hasim.errors import HasimError
+from hasim.limits import BLOCK, DEFAULT_MAX_EVENTS, check_events, check_max_events, check_runs
 from hasim.model.compile import CompiledModel, load_model
 from hasim.results import RunResult, StudyResult
 from hasim.rng import check_seed
@@ -25,33 +26,79 @@ PROGRESS_AFTER_S = 0.5
 """A progress bar appears once a study has run this long."""
 
 
-MAX_CHUNK = {"simpy": 500, "numba": 20000}
-"""Largest block of replications per task: a few seconds of work for each engine."""
-
-
-def _chunks(runs: int, workers: int, engine: str) -> list[tuple[int, int]]:
-    # several chunks per worker balance the load; small chunks keep progress moving
-    size = max(1, min(MAX_CHUNK[engine], math.ceil(runs / (8 * workers))))
+def _chunks(runs: int, engine: str) -> list[tuple[int, int]]:
+    # blocks aligned on multiples of BLOCK: the outage records a block keeps (MAX_RECORDS)
+    # then never depend on the number of workers
+    size = BLOCK[engine]
     return [(s, min(s + size, runs)) for s in range(0, runs, size)]
 
 
-def _run_chunk(engine: str, model: CompiledModel, seed: int, start: int, stop: int) -> RunResult:
-    return get_engine(engine)(model, seed, start, stop)
+class Terminated(BaseException):
+    """The study got SIGTERM (or SIGHUP); its workers were stopped."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"signal {signum}")
+
+
+_COUNTERS: Any = None
+"""In a worker: the shared (events, replications) counters of the study's progress."""
+
+
+def _init_worker(counters: Any) -> None:
+    global _COUNTERS
+    import signal
+
+    _COUNTERS = counters
+    # Ctrl-C is the parent's to handle (it stops the workers); SIGTERM ends a worker at once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Linux: this process gets SIGKILL when its parent dies, so that no worker outlives a
+    killed study."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _report(events: int, reps: int) -> None:
+    c = _COUNTERS
+    if c is not None:
+        with c.get_lock():
+            c[0] += events
+            c[1] += reps
+
+
+def _run_chunk(engine: str, model: CompiledModel, seed: int, start: int, stop: int,
+               max_events: int, until_failure: bool) -> RunResult:
+    return get_engine(engine)(model, seed, start, stop, max_events=max_events,
+                              until_failure=until_failure, progress=_report)
 
 
 class _Progress:
-    """A rich progress bar on stderr that appears only for studies longer than a moment."""
+    """A rich progress bar on stderr that appears once a study has run for a moment: the
+    replications finished, and the events handled (which move inside long replications)."""
 
     def __init__(self, runs: int, enabled: bool):
         self.runs = runs
         self.enabled = enabled
         self.done = 0
+        self.events = 0
         self.t0 = time.perf_counter()
         self.bar: Any = None
         self.task: Any = None
 
-    def advance(self, n: int) -> None:
-        self.done += n
+    def update(self, events: int, done: int) -> None:
+        self.events = events
+        self.done = done
         if not self.enabled:
             return
         if self.bar is None and time.perf_counter() - self.t0 > PROGRESS_AFTER_S:
@@ -60,28 +107,40 @@ class _Progress:
                 BarColumn,
                 MofNCompleteColumn,
                 Progress,
+                TextColumn,
                 TimeElapsedColumn,
                 TimeRemainingColumn,
             )
 
             self.bar = Progress("replications", BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[events]} events"),
                                 TimeElapsedColumn(), TimeRemainingColumn(),
                                 console=Console(stderr=True), transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("run", total=self.runs, completed=self.done)
+            self.task = self.bar.add_task("run", total=self.runs, completed=self.done,
+                                          events=_millions(self.events))
         elif self.bar is not None:
-            self.bar.update(self.task, completed=self.done)
+            self.bar.update(self.task, completed=self.done, events=_millions(self.events))
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
 
 
+def _millions(n: int) -> str:
+    return f"{n / 1e6:,.1f} M" if n >= 100_000 else f"{n:,}"
+
+
+POLL_S = 0.1
+"""How often the parent of a multi-worker study looks at its workers' progress."""
+
+
 TRACE_COLUMNS = ("time_hours", "event", "target", "other", "detail")
 
 
 def trace(model: CompiledModel | str | Path, replication: int = 0, seed: int | None = None,
-          engine: str = DEFAULT_ENGINE, until: float | None = None) -> Any:
+          engine: str = DEFAULT_ENGINE, until: float | None = None, *,
+          max_events: int = DEFAULT_MAX_EVENTS, until_failure: bool = False) -> Any:
     """The event log of one replication, as a DataFrame with one row per line.
 
     Columns: ``time_hours``, ``event`` (a :class:`hasim.events.Trace` name in lower case:
@@ -90,7 +149,9 @@ def trace(model: CompiledModel | str | Path, replication: int = 0, seed: int | N
     ``other`` (the crew, unit or group the line involves, or empty) and ``detail`` (the number
     the rule drew: a lifetime in hours of ageing, a repair or switchover time, ...; 0 if none).
     Both engines give the same log; replication ``replication`` of a study seeded ``seed`` is
-    the same history as in :func:`run_study`. ``until`` (hours) stops the log there.
+    the same history as in :func:`run_study`. ``until`` (hours) stops the log there;
+    ``until_failure`` runs the replication to its first system failure (as in
+    :func:`run_study`); ``max_events`` is the replication's event cap.
     """
     import pandas as pd
 
@@ -107,11 +168,15 @@ def trace(model: CompiledModel | str | Path, replication: int = 0, seed: int | N
     if until is not None and not until >= 0:
         raise ValueError(f"until must be a duration >= 0, got {until!r}")
     seed = check_seed(seed)
+    max_events = check_max_events(max_events)
+    if not until_failure or until is not None:
+        check_events(model, max_events, mission=until)
     if engine == "numba":
         from hasim.engines.fast import warm_up
 
         warm_up(model)
-    lines = get_tracer(engine)(model, seed, replication, until)
+    lines = get_tracer(engine)(model, seed, replication, until, max_events=max_events,
+                               until_failure=until_failure)
 
     def label(kind: Target, x: int) -> str:
         if kind == Target.SYSTEM:
@@ -144,6 +209,8 @@ def run_study(
     engine: str = DEFAULT_ENGINE,
     progress: bool | None = None,
     on_chunk: Callable[[int, int], None] | None = None,
+    max_events: int = DEFAULT_MAX_EVENTS,
+    until_failure: bool = False,
 ) -> StudyResult:
     """Run a Monte Carlo study of ``model``.
 
@@ -152,7 +219,7 @@ def run_study(
     model
         A compiled model or the path of a model file.
     runs
-        Number of replications (simulated missions).
+        Number of replications (simulated missions), at most :data:`hasim.limits.MAX_RUNS`.
     seed
         Seed of the study; ``None`` draws one, recorded in the result.
     workers
@@ -165,7 +232,19 @@ def run_study(
         Show a progress bar on stderr for studies longer than a moment; ``None``: when stderr
         is a terminal.
     on_chunk
-        Called with (replications done, runs) as chunks finish.
+        Called with (replications done, runs) as blocks of replications finish.
+    max_events
+        Events one replication may handle. A model whose estimated events per replication
+        (:func:`hasim.limits.estimate_events`) exceed it is refused before anything runs
+        (:class:`~hasim.errors.HasimError` naming the busiest component); a replication that
+        reaches it stops the study with :class:`~hasim.limits.EventLimitError`.
+    until_failure
+        Run each replication until its first system failure instead of over the mission
+        (``first_failure_hours`` is then the time to failure of every run: MTTF with a proper
+        interval). A run that reaches ``max_events`` first stops the study.
+
+    Ctrl-C (KeyboardInterrupt) and SIGTERM stop the workers within about a second and raise
+    KeyboardInterrupt or :class:`Terminated`; a worker that dies raises HasimError.
     """
     if not isinstance(model, CompiledModel):
         model = load_model(model)
@@ -177,19 +256,17 @@ def run_study(
         workers = os.cpu_count() or 1
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    max_events = check_max_events(max_events)
     seed = check_seed(seed)
-    chunks = _chunks(runs, workers, engine)
+    check_runs(model, runs)
+    if not until_failure:
+        check_events(model, max_events)
+    chunks = _chunks(runs, engine)
     workers = min(workers, len(chunks))
     if progress is None:
         progress = sys.stderr.isatty()
     bar = _Progress(runs, progress)
     parts: dict[int, RunResult] = {}
-
-    def finished(i: int, part: RunResult) -> None:
-        parts[i] = part
-        bar.advance(part.runs)
-        if on_chunk is not None:
-            on_chunk(bar.done, runs)
 
     t_setup = time.perf_counter()
     if engine == "numba":
@@ -199,22 +276,136 @@ def run_study(
 
         warm_up(model)
     t0 = time.perf_counter()
-    try:
-        if workers == 1:
-            for i, (start, stop) in enumerate(chunks):
-                finished(i, _run_chunk(engine, model, seed, start, stop))
-        else:
-            import multiprocessing
-
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = {pool.submit(_run_chunk, engine, model, seed, start, stop): i
-                           for i, (start, stop) in enumerate(chunks)}
-                for future in as_completed(futures):
-                    finished(futures[future], future.result())
-    finally:
-        bar.close()
+    with _signals_raise():
+        try:
+            if workers == 1:
+                _serial(parts, chunks, bar, on_chunk, runs, engine, model, seed, max_events,
+                        until_failure)
+            else:
+                _parallel(parts, chunks, bar, on_chunk, runs, workers, engine, model, seed,
+                          max_events, until_failure)
+        finally:
+            bar.close()
     elapsed = time.perf_counter() - t0
     result = RunResult.concat([parts[i] for i in range(len(chunks))])
     return StudyResult(model=model, runs=result, seed=seed, engine=engine, elapsed_s=elapsed,
                        workers=workers, setup_s=t0 - t_setup)
+
+
+def _serial(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _Progress,
+            on_chunk: Callable[[int, int], None] | None, runs: int, engine: str,
+            model: CompiledModel, seed: int, max_events: int, until_failure: bool) -> None:
+    total = [0, 0]
+
+    def report(events: int, reps: int) -> None:
+        total[0] += events
+        total[1] += reps
+        bar.update(total[0], total[1])
+        _check_stop()
+
+    run = get_engine(engine)
+    for i, (start, stop) in enumerate(chunks):
+        parts[i] = run(model, seed, start, stop, max_events=max_events,
+                       until_failure=until_failure, progress=report)
+        if on_chunk is not None:
+            on_chunk(total[1], runs)
+
+
+def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _Progress,
+              on_chunk: Callable[[int, int], None] | None, runs: int, workers: int,
+              engine: str, model: CompiledModel, seed: int, max_events: int,
+              until_failure: bool) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork")
+    counters = context.Array("q", 2)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_init_worker, initargs=(counters,))
+    clean = False
+    try:
+        futures = {pool.submit(_run_chunk, engine, model, seed, start, stop, max_events,
+                               until_failure): i for i, (start, stop) in enumerate(chunks)}
+        pending = set(futures)
+        done_reps = 0
+        while pending:
+            done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
+            _check_stop()
+            for future in done:
+                parts[futures[future]] = future.result()
+            with counters.get_lock():
+                events, finished = counters[0], counters[1]
+            bar.update(events, finished)
+            if done and on_chunk is not None:
+                done_reps = sum(parts[i].runs for i in parts)
+                on_chunk(done_reps, runs)
+        clean = True
+    except BrokenProcessPool:
+        raise HasimError("a worker process died before it finished (killed by a signal, or "
+                         "out of memory?); no results were kept") from None
+    finally:
+        if clean:
+            pool.shutdown(wait=True)
+        else:
+            _stop_pool(pool)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now (an error, Ctrl-C or SIGTERM): queued blocks are cancelled
+    and running workers are terminated, not waited for."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(timeout=2)
+        if p.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
+            p.kill()
+
+
+class _signals_raise:
+    """While a study runs in the main thread, Ctrl-C (SIGINT, unless ignored), SIGTERM and
+    SIGHUP only set a flag, which the study checks between slices of events and between polls
+    of its workers (:func:`_check_stop`), raising KeyboardInterrupt or :class:`Terminated`
+    there. Raising inside the handler could leave a lock of concurrent.futures held, and the
+    workers' manager thread then hangs."""
+
+    def __enter__(self) -> None:
+        import signal
+        import threading
+
+        self.saved: dict[int, Any] = {}
+        _STOP.clear()
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def handler(signum: int, frame: Any) -> None:
+            _STOP.append(signum)
+
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if sig == signal.SIGINT and signal.getsignal(sig) is signal.SIG_IGN:
+                continue  # a background job: Ctrl-C is not ours
+            self.saved[sig] = signal.signal(sig, handler)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        for sig, old in self.saved.items():
+            signal.signal(sig, old)
+        _STOP.clear()
+
+
+_STOP: list[int] = []
+"""Signals received while a study runs (see :class:`_signals_raise`)."""
+
+
+def _check_stop() -> None:
+    import signal
+
+    if _STOP:
+        signum = _STOP[0]
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Terminated(signum)

@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -420,16 +420,52 @@ def _copy(counts: Any, queues: Any) -> tuple[Counts, Queues]:
     return [list(x) for x in counts], [list(q) for q in queues]
 
 
-def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES) -> Chain:
+BYTES_PER_STATE = 600
+"""Memory a chain takes per state while it is built and solved (the state's tuples, its index
+entry, the solution vectors), measured on the bundled models; with BYTES_PER_TRANSITION and
+LU_FILL, what :func:`build_chain` and :func:`exact` check against the memory available."""
+BYTES_PER_TRANSITION = 120
+"""Per transition: its (row, col, rate) in Python lists, then in the sparse generator."""
+LU_FILL = 30
+"""Sparse LU factors take up to this many times the generator's nonzeros (16 bytes each)."""
+PROGRESS_EVERY = 10_000
+"""States explored between progress reports."""
+
+
+def chain_bytes(states: int, transitions: int) -> int:
+    """Estimated peak memory of building and solving a chain of this size."""
+    solve = 8 * states * states * 6 if states <= DENSE_LIMIT else \
+        16 * LU_FILL * (transitions + states)
+    return BYTES_PER_STATE * states + BYTES_PER_TRANSITION * transitions + solve
+
+
+def _check_memory(states: int, transitions: int, available: int | None) -> None:
+    need = chain_bytes(states, transitions)
+    if available is not None and need > available:
+        raise NotExact(f"the Markov chain needs about {need / 2**30:,.1f} GiB at "
+                       f"{states:,} states and {transitions:,} transitions (and growing), more "
+                       f"than the {available / 2**30:,.1f} GiB available; lower --max-states or "
+                       f"simplify the model")
+
+
+def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
+                progress: Callable[[int, int], None] | None = None) -> Chain:
     """The Markov chain of a model whose laws are all exponential (or zero delays).
+
+    ``progress`` is called with (states explored, transitions) every PROGRESS_EVERY states;
+    the memory the chain will need is checked against the memory available as it grows.
 
     Raises
     ------
     NotExact
-        When a law is not exponential, or the chain has more than ``max_states`` states.
+        When a law is not exponential, the chain has more than ``max_states`` states, or it
+        would not fit in memory.
     """
     from scipy import sparse
 
+    from hasim.limits import _available_memory
+
+    available = _available_memory()
     b = _Builder(m)
     start = b.initial()
     index = {start: 0}
@@ -438,9 +474,15 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES) -> Chain
     cols: list[int] = []
     vals: list[float] = []
     todo = deque([start])
+    explored = 0
     while todo:
         s = todo.popleft()
         i = index[s]
+        explored += 1
+        if explored % PROGRESS_EVERY == 0:
+            _check_memory(len(states), len(vals), available)
+            if progress is not None:
+                progress(explored, len(vals))
         for t, rate in b.moves(s):
             if rate <= 0 or t == s:
                 continue
@@ -456,6 +498,9 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES) -> Chain
             cols.append(j)
             vals.append(rate)
     n = len(states)
+    _check_memory(n, len(vals), available)
+    if progress is not None:
+        progress(explored, len(vals))
     Q = sparse.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
     Q = Q - sparse.diags(np.asarray(Q.sum(axis=1)).ravel())
     up = np.array([b.is_up(s) for s in states])
@@ -652,8 +697,10 @@ def independent_units(m: CompiledModel) -> bool:
     return bool(np.all(served <= m.crew_size))
 
 
-def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES) -> ExactResult:
-    """Exact values for ``m``, by its Markov chain or by renewal theory.
+def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
+          progress: Callable[[int, int], None] | None = None) -> ExactResult:
+    """Exact values for ``m``, by its Markov chain or by renewal theory. ``progress`` is called
+    with (states explored, transitions) while the chain is built (:func:`build_chain`).
 
     Raises
     ------
@@ -662,7 +709,7 @@ def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES) -> ExactResult
     """
     t0 = time.perf_counter()
     try:
-        chain = build_chain(m, max_states)
+        chain = build_chain(m, max_states, progress)
     except NotExact as markov_reason:
         if not independent_units(m):
             raise NotExact(f"{markov_reason}; renewal theory needs independent units (no "

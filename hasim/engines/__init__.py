@@ -9,10 +9,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from hasim.model.compile import CompiledModel
     from hasim.results import RunResult
 
-RunReplications = Callable[["CompiledModel", int, int, int], "RunResult"]
+RunReplications = Callable[..., "RunResult"]
+"""``run_replications(model, seed, start, stop, *, max_events, until_failure, max_records,
+progress)``."""
 
 ENGINES = ("numba", "simpy")
 """Names accepted by ``engine=``: ``numba`` (default, jitted) and ``simpy`` (the reference)."""
@@ -32,7 +33,8 @@ def get_engine(name: str) -> RunReplications:
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
-Trace = Callable[["CompiledModel", int, int, "float | None"], list]
+Trace = Callable[..., list]
+"""``trace(model, seed, replication, until, *, max_events, until_failure)``."""
 
 
 def get_tracer(name: str) -> Trace:

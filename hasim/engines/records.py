@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hasim.events import Count, Episode, Level
+from hasim.events import Count, Level
 from hasim.results import RunResult
 
 if TYPE_CHECKING:
@@ -27,33 +27,23 @@ def program_of(model: Program | CompiledModel) -> Program:
 
 
 def new_buffers(p: Program, rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """Zeroed ``counts`` and ``levels`` for ``rows`` replications."""
-    return (np.zeros((rows, p.layout.n_counts), dtype=np.int64),
-            np.zeros((rows, p.layout.n_levels), dtype=float))
+    """Zeroed ``counts`` and ``levels`` for ``rows`` replications (no first outage: NaN)."""
+    levels = np.zeros((rows, p.layout.n_levels), dtype=float)
+    levels[:, Level.FIRST_OUTAGE] = np.nan
+    return np.zeros((rows, p.layout.n_counts), dtype=np.int64), levels
 
 
 def build_result(p: Program, start: int, stop: int, counts: np.ndarray, levels: np.ndarray,
                  ep_f: np.ndarray, ep_i: np.ndarray) -> RunResult:
     """The RunResult of replications ``start .. stop - 1`` from their records."""
     lay = p.layout
-    n = stop - start
     reps = np.arange(start, stop, dtype=np.int64)
-    outage = ep_i[:, 1] == Episode.OUTAGE
-    o_rep = ep_i[outage, 0]
-    o_start = ep_f[outage, 0]
-    outages = np.bincount(o_rep - start, minlength=n).astype(np.int64) if n else \
-        np.zeros(0, dtype=np.int64)
-    first = np.full(n, np.nan)
-    # episodes are in time order within a replication: the first outage of each run
-    idx = np.flatnonzero(np.r_[True, o_rep[1:] != o_rep[:-1]]) if len(o_rep) else \
-        np.zeros(0, dtype=np.int64)
-    first[o_rep[idx] - start] = o_start[idx]
     busy = Level.CREW_BUSY
     return RunResult(
         replication=reps,
         downtime_hours=levels[:, Level.DOWNTIME].copy(),
-        outages=outages,
-        first_failure_hours=first,
+        outages=counts[:, Count.OUTAGES].copy(),
+        first_failure_hours=levels[:, Level.FIRST_OUTAGE].copy(),
         events=counts[:, Count.EVENTS].copy(),
         failures=counts[:, Count.FAILURES].copy(),
         detections=counts[:, Count.DETECTIONS].copy(),

@@ -55,9 +55,12 @@ C_SWITCHOVERS = 4
 C_SWITCHOVERS_FAILED = 5
 C_REPAIR_STARTS = 6
 C_GROUP_DETECTIONS = 7
-C_FAILURES_BY_TYPE = 8
+C_OUTAGES = 8
+C_OUTAGES_UNRECORDED = 9
+C_FAILURES_BY_TYPE = 10
 L_DOWNTIME = 0
-L_CREW_BUSY = 1
+L_FIRST_OUTAGE = 1
+L_CREW_BUSY = 2
 EP_OUTAGE = 0
 
 # crew disciplines (hasim.model.lower)
@@ -70,3 +73,7 @@ OK = 0
 HEAP_FULL = 1
 EPISODES_FULL = 2
 TRACE_FULL = 3
+SLICE_DONE = 4
+"""The call's event budget (``STEPS``) ran out inside a replication: call again to go on."""
+EVENT_CAP = 5
+"""The replication handled its cap of events before its end."""

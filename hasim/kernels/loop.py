@@ -19,16 +19,23 @@ from hasim.kernels.codes import (
     EV_REPAIR_END,
     EV_RESPONSE_END,
     EV_SWITCH_END,
+    EVENT_CAP,
     KIND_BITS,
+    L_FIRST_OUTAGE,
     MAX_TARGETS,
     OK,
+    SLICE_DONE,
     TOKEN_SHIFT,
 )
 from hasim.kernels.rng import replication_key
 from hasim.kernels.state import (
+    CAP_AT,
     CAUSE,
+    END,
     EP_START,
+    IN_REP,
     LIVE,
+    MISSION,
     N_EP,
     N_TRACE,
     NOW,
@@ -39,6 +46,7 @@ from hasim.kernels.state import (
     SIZE,
     STATUS,
     STEPS,
+    UNTIL_FAILURE,
 )
 
 
@@ -69,6 +77,7 @@ def reset(prog, st, seed, rep, row):
         st.q_len[c] = 0
     st.counts[row, :] = 0
     st.levels[row, :] = 0.0
+    st.levels[row, L_FIRST_OUTAGE] = math.nan
     st.i[SIZE] = 0
     st.i[SEQ] = 0
     st.i[LIVE] = 0
@@ -80,6 +89,8 @@ def reset(prog, st, seed, rep, row):
     st.i[N_TRACE] = 0
     st.f[NOW] = 0.0
     st.f[OUT_START] = 0.0
+    st.f[END] = prog.mission
+    st.f[MISSION] = prog.mission
     tree.reset(prog, st)
     for u in range(st.up.shape[0]):
         units.start_life(prog, st, u)
@@ -103,16 +114,15 @@ def dispatch(prog, st, kind, target, token):
 
 @njit(**JIT)
 def simulate(prog, st):
-    """Handle the events before the mission end, in (time, sequence) order."""
-    T = prog.mission
+    """Handle the events before the end (``st.f[END]``) in (time, sequence) order, while the
+    countdown ``st.i[STEPS]`` has not reached ``max(st.i[CAP_AT], 0)``."""
+    left = st.i[STEPS]
+    stop = max(st.i[CAP_AT], 0)
     while st.i[SIZE] > 0:
         t = st.ht[0]
-        if not t < T:
+        if not t < st.f[END] or left == stop:
             break
-        if st.i[STEPS] >= 0:
-            if st.i[STEPS] == 0:
-                return
-            st.i[STEPS] -= 1
+        left -= 1
         payload = st.hp[0]
         st.f[NOW] = t
         st.i[LIVE] = 1
@@ -121,24 +131,36 @@ def simulate(prog, st):
         if st.i[LIVE]:
             st.i[SIZE] = heap.pop(st.ht, st.hs, st.hp, st.i[SIZE])
         if st.i[STATUS] != OK:
-            return
+            break
+    st.i[STEPS] = left
 
 
 @njit(**JIT)
-def run_chunk(prog, st, seed, first, rep_start, rep_stop):
+def run_chunk(prog, st, seed, first, rep_start, rep_stop, cap):
     """Simulate replications ``rep_start .. rep_stop - 1`` into rows 0, 1, ... of the state's
-    records (replication ``first`` in row 0). Returns the replication at which it stopped:
-    ``rep_stop`` when all are done, else a replication that did not fit (``st.i[STATUS]``
-    says which buffer; its episodes are dropped): the caller grows the buffer and calls
-    again from there — a replication depends only on its own streams, so a retry reproduces
-    it exactly."""
+    records (replication ``first`` in row 0), each with at most ``cap`` events, handling at
+    most ``st.i[STEPS]`` events in this call. Returns the replication at which it stopped:
+    ``rep_stop`` when all are done; else ``st.i[STATUS]`` says why: SLICE_DONE — the slice
+    ran out inside this replication (``st.i[IN_REP]``; call again to go on), EVENT_CAP — it
+    handled ``cap`` events, or a buffer did not fit it (its episodes are dropped): the caller
+    grows the buffer and calls again from there — a replication depends only on its own
+    streams, so a retry reproduces it exactly."""
     for rep in range(rep_start, rep_stop):
-        reset(prog, st, seed, rep, rep - first)
+        if not st.i[IN_REP]:
+            reset(prog, st, seed, rep, rep - first)
+            st.i[CAP_AT] = st.i[STEPS] - cap
+            st.i[IN_REP] = 1
         if st.i[STATUS] == OK:
             simulate(prog, st)
+        if st.i[STATUS] == OK and st.i[SIZE] > 0 and st.ht[0] < st.f[END]:
+            st.i[STATUS] = EVENT_CAP if st.i[STEPS] == st.i[CAP_AT] else SLICE_DONE
+            if st.i[STATUS] == SLICE_DONE:
+                return rep
         if st.i[STATUS] == OK:
-            st.f[NOW] = prog.mission
+            if not st.i[UNTIL_FAILURE]:
+                st.f[NOW] = prog.mission
             records.close(prog, st)
+        st.i[IN_REP] = 0
         if st.i[STATUS] != OK:
             st.i[N_EP] = st.i[EP_START]
             return rep

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 from numba import njit
 
 from hasim.kernels import JIT
@@ -12,6 +15,8 @@ from hasim.kernels.codes import (
     C_FAILURES,
     C_FAILURES_BY_TYPE,
     C_GROUP_DETECTIONS,
+    C_OUTAGES,
+    C_OUTAGES_UNRECORDED,
     C_REPAIR_STARTS,
     C_REPAIRS,
     C_SWITCHOVERS,
@@ -19,12 +24,16 @@ from hasim.kernels.codes import (
     EPISODES_FULL,
     L_CREW_BUSY,
     L_DOWNTIME,
+    L_FIRST_OUTAGE,
     TR_SYSTEM_DOWN,
     TR_SYSTEM_UP,
     TRACE_FULL,
 )
 from hasim.kernels.state import (
     CAUSE,
+    END,
+    EP_DROP,
+    MISSION,
     N_EP,
     N_TRACE,
     NOW,
@@ -34,6 +43,7 @@ from hasim.kernels.state import (
     STATUS,
     SYSTEM_UP,
     TRACING,
+    UNTIL_FAILURE,
 )
 
 
@@ -72,25 +82,31 @@ def _trace(i, f, tr_f, tr_i, code, target, other, detail):
 @njit(inline="always", **JIT)
 def system(prog, st, up, cause):
     """The system went down (``cause``: the unit whose loss did it) or up."""
-    system_change(st.i, st.f, st.levels, st.ep_f, st.ep_i, st.tr_f, st.tr_i, prog.units.type,
-                  prog.layout.down_by_type, up, cause)
+    system_change(st.i, st.f, st.counts, st.levels, st.ep_f, st.ep_i, st.tr_f, st.tr_i,
+                  prog.units.type, prog.layout.down_by_type, up, cause)
 
 
 @njit(**JIT)
-def system_change(i, f, levels, ep_f, ep_i, tr_f, tr_i, unit_type, down_by_type, up, cause):
+def system_change(i, f, counts, levels, ep_f, ep_i, tr_f, tr_i, unit_type, down_by_type, up,
+                  cause):
     now = f[NOW]
     if not up:
         f[OUT_START] = now
         i[CAUSE] = cause
         _trace(i, f, tr_f, tr_i, TR_SYSTEM_DOWN, -1, cause, 0.0)
+        if i[UNTIL_FAILURE]:  # the run ends after the events of this instant
+            f[END] = np.nextafter(now, math.inf)
     else:
         _trace(i, f, tr_f, tr_i, TR_SYSTEM_UP, -1, i[CAUSE], now - f[OUT_START])
-        close_outage(i, f, levels, ep_f, ep_i, unit_type, down_by_type, now)
+        if i[UNTIL_FAILURE]:  # up again at the same instant: not a failure, go on
+            f[END] = f[MISSION]
+        close_outage(i, f, counts, levels, ep_f, ep_i, unit_type, down_by_type, now)
 
 
 @njit(**JIT)
-def close_outage(i, f, levels, ep_f, ep_i, unit_type, down_by_type, end):
-    """Record the outage open since OUT_START, unless it has zero length."""
+def close_outage(i, f, counts, levels, ep_f, ep_i, unit_type, down_by_type, end):
+    """Count and record the outage open since OUT_START, unless it has zero length; with the
+    episode buffer at its largest (EP_DROP), an outage that does not fit is counted only."""
     start = f[OUT_START]
     duration = end - start
     if not duration > 0.0:
@@ -101,9 +117,15 @@ def close_outage(i, f, levels, ep_f, ep_i, unit_type, down_by_type, end):
     levels[row, L_DOWNTIME] += duration
     if kind >= 0:
         levels[row, down_by_type + kind] += duration
+    counts[row, C_OUTAGES] += 1
+    if counts[row, C_OUTAGES] == 1:
+        levels[row, L_FIRST_OUTAGE] = start
     n = i[N_EP]
     if n >= ep_f.shape[0]:
-        i[STATUS] = EPISODES_FULL
+        if i[EP_DROP]:
+            counts[row, C_OUTAGES_UNRECORDED] += 1
+        else:
+            i[STATUS] = EPISODES_FULL
         return
     ep_f[n, 0] = start
     ep_f[n, 1] = end
@@ -117,12 +139,16 @@ def close_outage(i, f, levels, ep_f, ep_i, unit_type, down_by_type, end):
 
 @njit(**JIT)
 def close(prog, st):
-    """The mission ends: an open outage is cut there; crew members still busy are counted to
-    the end (in unit order)."""
-    T = prog.mission
+    """The replication ends at ``st.f[NOW]`` (the mission end; with UNTIL_FAILURE the instant
+    of the failure, which is recorded as FIRST_OUTAGE): an open outage is cut there; crew
+    members still busy are counted to the end (in unit order)."""
+    T = st.f[NOW]
     if not st.i[SYSTEM_UP]:
-        close_outage(st.i, st.f, st.levels, st.ep_f, st.ep_i, prog.units.type,
-                     prog.layout.down_by_type, T)
+        if st.i[UNTIL_FAILURE]:
+            st.levels[st.i[ROW], L_FIRST_OUTAGE] = st.f[OUT_START]
+        else:
+            close_outage(st.i, st.f, st.counts, st.levels, st.ep_f, st.ep_i, prog.units.type,
+                         prog.layout.down_by_type, T)
     for u in range(st.up.shape[0]):
         if st.holding[u]:
             level(st, L_CREW_BUSY + prog.units.crew[u], T - st.hold_start[u])

@@ -11,14 +11,22 @@ import numpy as np
 from hasim.kernels.codes import N_PURPOSES
 
 # integer scalars: st.i[...]
-SIZE, SEQ, LIVE, STATUS, ROW, REP, SYSTEM_UP, CAUSE, N_EP, EP_START, TRACING, N_TRACE, STEPS = \
-    range(13)
-N_I = 13
-"""STEPS: events still to handle before ``simulate`` returns (-1: no limit; tests step the
-kernel one event at a time beside the reference engine)."""
+(SIZE, SEQ, LIVE, STATUS, ROW, REP, SYSTEM_UP, CAUSE, N_EP, EP_START, TRACING, N_TRACE, STEPS,
+ CAP_AT, IN_REP, EP_DROP, UNTIL_FAILURE) = range(17)
+N_I = 17
+"""STEPS: the countdown of events this call may still handle (-1: no limit; the wrapper gives
+each call a slice, so that progress shows and Ctrl-C lands between slices; tests step the
+kernel one event at a time beside the reference engine). CAP_AT: the value of the countdown at
+which the current replication has handled its cap of events. IN_REP: a replication is under
+way (a call that ran out of its slice resumes it). EP_DROP: the episode buffer is at its
+largest, outages that do not fit are counted, not recorded. UNTIL_FAILURE: a replication ends
+at its first system failure (``END`` is then moved to just after the failure's instant)."""
+NO_CAP = -(1 << 62)
 # float scalars: st.f[...]
-NOW, OUT_START = range(2)
-N_F = 2
+NOW, OUT_START, END, MISSION = range(4)
+N_F = 4
+"""END: the end of the replication: MISSION (the program's mission; with UNTIL_FAILURE inf,
+or the end of a trace), and with UNTIL_FAILURE just after the instant the system failed."""
 
 
 class State(NamedTuple):
@@ -71,7 +79,7 @@ def new_state(n_units: int, n_groups: int, n_crews: int, n_nodes: int, n_streams
     """Work space for a chunk whose records go to ``counts`` and ``levels``."""
     i64 = np.int64
     return State(
-        i=np.array([0] * STEPS + [-1], dtype=i64), f=np.zeros(N_F), rk=np.zeros(1, dtype=np.uint64),
+        i=_scalars(), f=np.zeros(N_F), rk=np.zeros(1, dtype=np.uint64),
         ht=np.zeros(heap), hs=np.zeros(heap, dtype=i64), hp=np.zeros(heap, dtype=i64),
         keys=np.zeros((n_streams, N_PURPOSES), dtype=np.uint64),
         draws=np.zeros((n_streams, N_PURPOSES), dtype=i64),
@@ -89,3 +97,10 @@ def new_state(n_units: int, n_groups: int, n_crews: int, n_nodes: int, n_streams
         ep_f=np.zeros((episodes, 3)), ep_i=np.zeros((episodes, 4), dtype=i64),
         tr_f=np.zeros((trace, 2)), tr_i=np.zeros((trace, 3), dtype=i64),
     )
+
+
+def _scalars() -> np.ndarray:
+    i = np.zeros(N_I, dtype=np.int64)
+    i[STEPS] = -1
+    i[CAP_AT] = NO_CAP
+    return i

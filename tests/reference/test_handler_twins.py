@@ -274,9 +274,9 @@ class Twins:
             raise Mismatch("the kernel did not handle an event")
 
     def close(self) -> None:
-        ref_records.close(self.r)
+        ref_records.close(self.r, self.p.mission)
+        self.r.env._now = self.p.mission  # the clocks at the end, compared below
         self.st.f[NOW] = self.p.mission
-        self.r.env._now = self.p.mission  # the reference's clock at the end, as in run(until)
         ker_records.close(self.p, self.st)
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from hasim.events import Count, Episode, Level, Trace
@@ -32,13 +33,18 @@ def system(r: Replication, up: bool, cause: int) -> None:
         r.outage_start = now
         r.outage_cause = cause
         trace(r, Trace.SYSTEM_DOWN, -1, cause, 0.0)
+        if r.until_failure:  # the run ends after the events of this instant
+            r.end = math.nextafter(now, math.inf)
     else:
         trace(r, Trace.SYSTEM_UP, -1, r.outage_cause, now - r.outage_start)
+        if r.until_failure:  # up again at the same instant: not a failure, go on
+            r.end = r.mission_end
         close_outage(r, now)
 
 
 def close_outage(r: Replication, end: float) -> None:
-    """Record the outage open since ``r.outage_start``, unless it has zero length."""
+    """Count and record the outage open since ``r.outage_start``, unless it has zero length;
+    the first ``r.max_records`` outages of the call are recorded, the rest only counted."""
     duration = end - r.outage_start
     if not duration > 0.0:
         return
@@ -47,18 +53,28 @@ def close_outage(r: Replication, end: float) -> None:
     level(r, Level.DOWNTIME, duration)
     if kind >= 0:
         level(r, r.p.layout.down_by_type + kind, duration)
-    r.episodes.append((r.outage_start, end, duration, r.rep, int(Episode.OUTAGE), cause, kind))
+    count(r, Count.OUTAGES)
+    if r.counts[Count.OUTAGES] == 1:
+        r.levels[Level.FIRST_OUTAGE] = r.outage_start
+    if len(r.episodes) < r.max_records:
+        r.episodes.append((r.outage_start, end, duration, r.rep, int(Episode.OUTAGE), cause,
+                           kind))
+    else:
+        count(r, Count.OUTAGES_UNRECORDED)
 
 
-def close(r: Replication) -> None:
-    """The mission ends: an open outage is cut there; crew members still busy are counted to
-    the end (in unit order)."""
-    T = r.p.mission
+def close(r: Replication, end: float) -> None:
+    """The replication ends at ``end`` (the mission end; with ``until_failure`` the instant of
+    the failure, which is recorded as FIRST_OUTAGE): an open outage is cut there; crew members
+    still busy are counted to the end (in unit order)."""
     if not r.system_up:
-        close_outage(r, T)
+        if r.until_failure:
+            r.levels[Level.FIRST_OUTAGE] = r.outage_start
+        else:
+            close_outage(r, end)
     for u, unit in enumerate(r.units):
         if unit.holding:
-            level(r, Level.CREW_BUSY + int(r.p.units.crew[u]), T - unit.hold_start)
+            level(r, Level.CREW_BUSY + int(r.p.units.crew[u]), end - unit.hold_start)
     sums(r.counts, r.p.layout.n_types)
 
 

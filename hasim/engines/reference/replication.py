@@ -10,6 +10,7 @@ import numpy as np
 import simpy
 
 from hasim.events import N_PURPOSES, Event, Purpose
+from hasim.limits import DEFAULT_MAX_EVENTS, MAX_RECORDS, EventLimitError
 from hasim.rng import DRAWS_PER_SAMPLE, replication_key, sample, sub_key, uniform
 
 if TYPE_CHECKING:
@@ -73,7 +74,8 @@ class Replication:
     def __init__(self, program: Program, seed: int, rep: int, counts: np.ndarray,
                  levels: np.ndarray, episodes: list[tuple[float, float, float, int, int, int, int]],
                  trace: list[tuple[float, int, int, int, float]] | None = None,
-                 on_schedule: Scheduled | None = None):
+                 on_schedule: Scheduled | None = None, until_failure: bool = False,
+                 max_records: int = MAX_RECORDS):
         from hasim.engines.reference import crews, standby, units
 
         p = self.p = program
@@ -97,6 +99,12 @@ class Replication:
         self.counts = counts
         self.levels = levels
         self.episodes = episodes
+        self.max_records = max_records
+        self.until_failure = until_failure
+        self.mission_end = p.mission
+        self.end = self.mission_end
+        """The end of the run: the mission (with ``until_failure``: inf), and with
+        ``until_failure`` just after the instant the system failed, once it has."""
         self.trace_log = trace
         self.on_schedule = on_schedule
         self.handlers: dict[int, Callable[[Replication, int, int], None]] = {
@@ -156,45 +164,79 @@ class Replication:
             units.start_life(self, u)
 
     def step(self) -> bool:
-        """Handle the next event if it comes before the mission end (tests step the engines
-        side by side); returns whether there was one."""
-        if not self.env.peek() < self.p.mission:
+        """Handle the next event if it comes before the end (tests step the engines side by
+        side); returns whether there was one."""
+        if not self.env.peek() < self.end:
             return False
         self.env.step()
         return True
 
-    def run(self) -> None:
+    def run(self, max_events: int = DEFAULT_MAX_EVENTS,
+            progress: Callable[[int], None] | None = None) -> None:
+        """Start, handle at most ``max_events`` events before the end (else
+        :class:`~hasim.limits.EventLimitError`), close. ``progress`` is called with the events
+        handled since its last call, every :data:`PROGRESS_EVERY` events."""
         from hasim.engines.reference import records
 
         self.start()
-        self.env.run(until=self.p.mission)
-        records.close(self)
+        handled = 0
+        while self.env.peek() < self.end:
+            if handled == max_events:
+                until = "its first system failure" if self.until_failure else \
+                    f"the mission end ({self.p.mission:,.6g} h)"
+                raise EventLimitError(self.rep, self.now, max_events, until)
+            self.env.step()
+            handled += 1
+            if progress is not None and handled % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
+        if progress is not None:
+            progress(handled % PROGRESS_EVERY)
+        records.close(self, self.now if self.until_failure else self.p.mission)
 
 
-def run_replications(program: Program | CompiledModel, seed: int, start: int,
-                     stop: int) -> RunResult:
-    """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``."""
+PROGRESS_EVERY = 2000
+"""Events between progress reports of the SimPy engine (about 0.05 s)."""
+
+
+def run_replications(program: Program | CompiledModel, seed: int, start: int, stop: int, *,
+                     max_events: int = DEFAULT_MAX_EVENTS, until_failure: bool = False,
+                     max_records: int = MAX_RECORDS,
+                     progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """Simulate replications ``start, ..., stop - 1`` of a study seeded ``seed``: each with at
+    most ``max_events`` events, the first ``max_records`` outages of the call recorded one by
+    one (the rest counted); with ``until_failure`` each runs until its first system failure.
+    ``progress`` is called with (events handled, replications finished) as they go."""
     from hasim.engines.records import build_result, new_buffers, program_of
 
     p = program_of(program)
+    if until_failure:
+        p = p._replace(mission=math.inf)
     counts, levels = new_buffers(p, stop - start)
     episodes: list[tuple[float, float, float, int, int, int, int]] = []
+    events = None if progress is None else (lambda n: progress(n, 0))
     for i, rep in enumerate(range(start, stop)):
-        Replication(p, seed, rep, counts[i], levels[i], episodes).run()
+        Replication(p, seed, rep, counts[i], levels[i], episodes, until_failure=until_failure,
+                    max_records=max_records).run(max_events, events)
+        if progress is not None:
+            progress(0, 1)
     ep = np.array(episodes, dtype=float).reshape(-1, 7)
     return build_result(p, start, stop, counts, levels, ep[:, :3], ep[:, 3:].astype(np.int64))
 
 
-def trace(program: Program | CompiledModel, seed: int, rep: int,
-          until: float | None = None) -> list[tuple[float, int, int, int, float]]:
+def trace(program: Program | CompiledModel, seed: int, rep: int, until: float | None = None, *,
+          max_events: int = DEFAULT_MAX_EVENTS,
+          until_failure: bool = False) -> list[tuple[float, int, int, int, float]]:
     """The event log of replication ``rep``: (time, code, target, other, detail) per line
     (codes: :class:`hasim.events.Trace`)."""
     from hasim.engines.records import new_buffers, program_of
 
     p = program_of(program)
+    if until_failure:
+        p = p._replace(mission=math.inf)
     if until is not None:
         p = p._replace(mission=min(p.mission, until))
     counts, levels = new_buffers(p, 1)
     log: list[tuple[float, int, int, int, float]] = []
-    Replication(p, seed, rep, counts[0], levels[0], [], trace=log).run()
+    Replication(p, seed, rep, counts[0], levels[0], [], trace=log,
+                until_failure=until_failure).run(max_events)
     return log
