@@ -32,6 +32,10 @@ class Problem:
         return f"{where}:{path} {self.message}"
 
 
+MAX_SHOWN = 20
+"""Most problems a :class:`ModelError`'s message lists (``problems`` keeps them all)."""
+
+
 class ModelError(HasimError):
     """A model file that cannot be used; ``problems`` lists every mistake found."""
 
@@ -42,4 +46,7 @@ class ModelError(HasimError):
     def _text(self) -> str:
         if len(self.problems) == 1:
             return str(self.problems[0])
-        return f"{len(self.problems)} problems:\n" + "\n".join(f"  {p}" for p in self.problems)
+        lines = [f"  {p}" for p in self.problems[:MAX_SHOWN]]
+        if len(self.problems) > MAX_SHOWN:
+            lines.append(f"  ... and {len(self.problems) - MAX_SHOWN:,} more")
+        return f"{len(self.problems):,} problems:\n" + "\n".join(lines)

@@ -7,8 +7,11 @@ see the YAML or the pydantic objects.
 from __future__ import annotations
 
 import csv
+import io
+import math
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +22,18 @@ import numpy as np
 from hasim.errors import ModelError, Problem
 from hasim.model import schema
 from hasim.model.distributions import ZERO, Dist, from_law
-from hasim.model.load import LineMap, _dotted, line_of, load_spec, parse_yaml, validate_data
+from hasim.model.load import (
+    LineMap,
+    ReadError,
+    _dotted,
+    excerpt,
+    line_of,
+    load_spec,
+    parse_yaml,
+    read_limited,
+    validate_data,
+)
+from hasim.model.schema import MAX_UNITS
 from hasim.rng import unit_stream_id
 from hasim.units import HOURS_PER
 
@@ -28,6 +42,35 @@ LEAF, KOFN, STANDBY = 0, 1, 2
 MODES = {"cold": 0.0, "hot": 1.0}
 AT_ONCE = -2
 """``group_detection`` of a ``0s`` health check (``-1``: none, the unit's own detection)."""
+
+MAX_NODES = 2 * MAX_UNITS
+"""Most nodes in the flattened structure (a name among children adds one leaf per instance)."""
+MAX_QUEUE_CELLS = 50_000_000
+"""Most crews × (units + 1): the engines keep, for every crew, a queue with room for every unit
+(:func:`hasim.kernels.state.new_state`), 8 bytes a cell."""
+MAX_DATA_BYTES = 16 << 20
+"""Largest ``empirical`` data file (CSV)."""
+MAX_DATA_VALUES = 1_000_000
+"""Most values in one empirical law."""
+ALLOW_DATA_OUTSIDE = "HASIM_ALLOW_DATA_OUTSIDE"
+"""Environment variable: ``1`` lets ``empirical: {file: ...}`` read files outside the model's
+folder and the ``data`` folder beside it (as ``load_model(..., allow_outside_data=True)``)."""
+
+
+class _Abort(Exception):
+    """Stop compiling: a limit was exceeded and going on would only cost time and memory."""
+
+
+def _some(names: Iterable[str], n: int = 10) -> str:
+    """The first ``n`` names, joined (a list in a message stays short)."""
+    names = list(names)
+    shown = ", ".join(names[:n])
+    return shown + (f", ... ({len(names):,} in all)" if len(names) > n else "")
+
+
+def _allow_outside(flag: bool) -> bool:
+    return flag or os.environ.get(ALLOW_DATA_OUTSIDE, "").strip().lower() in ("1", "true",
+                                                                              "yes")
 
 
 @dataclass(frozen=True)
@@ -128,10 +171,12 @@ _REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\[(\d+)\])?$")
 
 
 class _Compiler:
-    def __init__(self, spec: schema.ModelSpec, lines: LineMap, source: str | None):
+    def __init__(self, spec: schema.ModelSpec, lines: LineMap, source: str | None,
+                 allow_outside_data: bool = False):
         self.spec = spec
         self.lines = lines
         self.source = source
+        self.allow_outside_data = allow_outside_data
         self.problems: list[Problem] = []
         self.laws: list[Dist] = []
         self._law_index: dict[Dist, int] = {}
@@ -142,6 +187,8 @@ class _Compiler:
             self.type_first[name] = first
             first += comp.count
         self.n_units = first
+        self.labels: list[str] = []
+        """Label of every unit (``web[2]``; a type of count 1: its name)."""
         self.used_types: set[str] = set()
         self.unit_uses: dict[int, list[tuple[Any, ...]]] = {}
         self.standby_units: dict[int, tuple[Any, ...]] = {}
@@ -160,45 +207,117 @@ class _Compiler:
         if law is None:
             return -1
         values = None
-        if law.name == "empirical" and law.params.file is not None:
+        name = law.name
+        if name == "empirical" and law.params.file is not None:
             values = self._read_csv(law.params, (*path, "empirical"))
             if values is None:
                 return -1
         dist = from_law(law, values)
-        if positive and dist.mean <= 0:
+        index = self._law_index.get(dist)
+        if index is None:  # a law not seen before (a law in the table has passed the checks)
+            reason = dist.problem()
+            if reason is not None:
+                self.error((*path, name), reason)
+                return -1
+            index = len(self.laws)
+        if positive and not dist.mean > 0:
             self.error(path, "must have a positive mean")
         if dist.is_zero:
             return -1
-        if dist not in self._law_index:
-            self._law_index[dist] = len(self.laws)
+        if index == len(self.laws):
+            self._law_index[dist] = index
             self.laws.append(dist)
-        return self._law_index[dist]
+        return index
+
+    def _data_roots(self) -> tuple[Path, ...]:
+        """Folders data files may be in: the model's own (and below) and ``data`` beside it
+        (``../data/x.csv``, this repository's layout). The model's folder is resolved; the
+        ``data`` folder is not, so that a ``data`` symlink cannot widen the tree."""
+        try:
+            here = (Path(self.source).parent if self.source else Path.cwd()).resolve()
+        except (OSError, RuntimeError, ValueError):
+            here = Path.cwd()
+        return here, here.parent / "data"
 
     def _read_csv(self, p: schema.Empirical, path: tuple[Any, ...]) -> tuple[float, ...] | None:
         assert p.file is not None and p.column is not None
-        base = Path(self.source).parent if self.source else Path.cwd()
-        file = (base / p.file).resolve()
+        where = (*path, "file")
+        shown = excerpt(p.file, 80)
+        roots = self._data_roots()
         try:
-            with file.open(newline="", encoding="utf-8") as fh:
-                rows = list(csv.DictReader(fh))
-        except OSError as exc:
-            self.error((*path, "file"), f"cannot read {file}: {exc.strerror or exc}")
+            file = (roots[0] / p.file).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, NUL in the name
+            self.error(where, f"cannot use data file {shown}: {exc}")
             return None
-        if not rows or p.column not in rows[0]:
-            columns = ", ".join(rows[0]) if rows else "none"
-            self.error((*path, "column"), f"no column {p.column!r} in {file} (columns: {columns})")
+        if not _allow_outside(self.allow_outside_data) and \
+                not any(file.is_relative_to(root) for root in roots):
+            self.error(where, f"data file {shown} is outside the model's folder: a data file "
+                              "must be in the model's folder (or below it) or in the data folder "
+                              f"beside it; set {ALLOW_DATA_OUTSIDE}=1 to allow other paths")
             return None
-        values = []
-        for i, row in enumerate(rows, start=2):
-            try:
-                v = float(row[p.column]) * HOURS_PER[p.unit]
-            except (TypeError, ValueError):
-                self.error((*path, "file"), f"{file}:{i}: {row[p.column]!r} is not a number")
+        try:
+            raw = read_limited(file, MAX_DATA_BYTES)
+        except ReadError as exc:
+            self.error(where, f"data file {shown} {exc}" if str(exc).startswith("is ")
+                       else f"data file {shown}: {exc}")
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            self.error(where, f"{shown}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}): "
+                              "a data file is a CSV text file")
+            return None
+        if "\0" in text:
+            line = text.count("\n", 0, text.index("\0")) + 1
+            self.error(where, f"{shown}:{line}: a NUL byte: a data file is a CSV text file")
+            return None
+        return self._values(csv.reader(io.StringIO(text, newline="")), p, path, shown)
+
+    def _values(self, reader: Any, p: schema.Empirical, path: tuple[Any, ...],
+                shown: str) -> tuple[float, ...] | None:
+        where = (*path, "file")
+        scale = HOURS_PER[p.unit]
+        values: list[float] = []
+        try:
+            header = next(reader, None)
+            if not header or p.column not in header:
+                columns = excerpt(", ".join(header or []) or "none")
+                self.error((*path, "column"), f"no column {p.column!r} in {shown} (columns: "
+                                              f"{columns})")
                 return None
-            if not v >= 0:
-                self.error((*path, "file"), f"{file}:{i}: durations must be >= 0, got {v}")
-                return None
-            values.append(v)
+            col = header.index(p.column)
+            for row in reader:
+                if not row:
+                    continue  # a blank line
+                line = reader.line_num
+                if col >= len(row):
+                    self.error(where, f"{shown}:{line}: no value in column {p.column!r}")
+                    return None
+                try:
+                    v = float(row[col]) * scale
+                except ValueError:
+                    self.error(where, f"{shown}:{line}: {excerpt(row[col])} is not a number")
+                    return None
+                if not math.isfinite(v):
+                    self.error(where, f"{shown}:{line}: {excerpt(row[col])} is not a finite "
+                                      "number")
+                    return None
+                if v < 0:
+                    self.error(where, f"{shown}:{line}: durations must be >= 0, got "
+                                      f"{excerpt(row[col])}")
+                    return None
+                if len(values) >= MAX_DATA_VALUES:
+                    self.error(where, f"{shown}: more than {MAX_DATA_VALUES:,} values")
+                    return None
+                values.append(v)
+        except csv.Error as exc:
+            self.error(where, f"{shown}:{reader.line_num}: not a valid CSV file "
+                              f"({excerpt(str(exc), 80)})")
+            return None
+        if not values:
+            self.error(where, f"{shown}: no values in column {p.column!r}")
+            return None
         return tuple(values)
 
     # -- structure --
@@ -206,8 +325,8 @@ class _Compiler:
         match = _REF.match(ref)
         name, index = (match.group(1), match.group(2)) if match else (ref, None)
         if name not in self.spec.components:
-            known = ", ".join(self.type_names)
-            self.error(path, f"unknown component {name!r} (components: {known})")
+            self.error(path, f"unknown component {name!r} (components: "
+                             f"{_some(self.type_names)})")
             return []
         self.used_types.add(name)
         count = self.spec.components[name].count
@@ -273,7 +392,7 @@ class _Compiler:
         for i, ref in enumerate(refs):
             p = (*path, "of") if isinstance(sb.of, str) else (*path, "of", i)
             for u in self.refs(ref, p):
-                if u in units or u in self.standby_units:
+                if u in self.standby_units:  # this group's members are in it too
                     self.error(p, f"{self._label(u)} is already a member of a standby group")
                     continue
                 self.standby_units[u] = p
@@ -290,15 +409,68 @@ class _Compiler:
         return self.add(STANDBY, 1, group, ())
 
     def _label(self, unit: int) -> str:
-        for name in reversed(self.type_names):
-            if unit >= self.type_first[name]:
-                count = self.spec.components[name].count
-                return name if count == 1 else f"{name}[{unit - self.type_first[name]}]"
-        raise AssertionError(unit)
+        return self.labels[unit]
+
+    def _ref_size(self, ref: str) -> int:
+        match = _REF.match(ref)
+        comp = self.spec.components.get(match.group(1)) if match else None
+        if comp is None:
+            return 0  # reported when compiled
+        return 1 if match.group(2) is not None else comp.count  # type: ignore[union-attr]
+
+    def _tree_size(self, node: str | schema.StructureNode) -> int:
+        """Nodes :meth:`node` will make of ``node``, without making them."""
+        if isinstance(node, str):
+            n = self._ref_size(node)
+            return n + 1 if n > 1 else n
+        kind = node.kind
+        if kind == "standby":
+            return 1
+        part = getattr(node, kind)
+        of = part if kind in ("series", "parallel") else part.of
+        if isinstance(of, str):
+            return 1 + self._ref_size(of)
+        return 1 + sum(self._ref_size(c) if isinstance(c, str) else self._tree_size(c)
+                       for c in of)
+
+    def check_sizes(self) -> None:
+        """Refuse a model too large for the engines before building anything of it."""
+        total = 0
+        for name, comp in self.spec.components.items():
+            total += comp.count
+            if total > MAX_UNITS:
+                self.error(("components", name, "count"),
+                           f"the model has more than {MAX_UNITS:,} units ({total:,} counting "
+                           f"the components up to {name}); hasim simulates at most "
+                           f"{MAX_UNITS:,}")
+                raise _Abort
+        cells = len(self.spec.crews) * (total + 1)
+        if cells > MAX_QUEUE_CELLS:
+            self.error(("crews",), f"{len(self.spec.crews):,} crews for {total:,} units is too "
+                                   f"many: crews × (units + 1) must be at most "
+                                   f"{MAX_QUEUE_CELLS:,} (each crew queues every unit)")
+            raise _Abort
+        nodes = self._tree_size(self.spec.system)
+        if nodes > MAX_NODES:
+            self.error(("system",), f"the structure has {nodes:,} nodes; the limit is "
+                                    f"{MAX_NODES:,} (a name among children adds one leaf per "
+                                    "instance)")
+            raise _Abort
 
     def compile(self) -> CompiledModel:
+        try:
+            self.check_sizes()
+            return self._compile()
+        except _Abort:
+            raise ModelError(self.problems) from None
+
+    def _compile(self) -> CompiledModel:
         spec = self.spec
+        for name, comp in spec.components.items():
+            self.labels.extend([name] if comp.count == 1 else
+                               [f"{name}[{i}]" for i in range(comp.count)])
         crew_names = list(spec.crews)
+        crew_number = {name: c for c, name in enumerate(crew_names)}
         crew_response = [self.law(c.response, ("crews", n, "response"))
                          for n, c in spec.crews.items()]
         unit_type, failure, repair, detection, crew, priority = [], [], [], [], [], []
@@ -309,10 +481,10 @@ class _Compiler:
             d = self.law(comp.detection, (*p, "detection"))
             c = -1
             if comp.crew is not None:
-                if comp.crew in spec.crews:
-                    c = crew_names.index(comp.crew)
+                if comp.crew in crew_number:
+                    c = crew_number[comp.crew]
                 else:
-                    known = ", ".join(crew_names) or "none defined"
+                    known = _some(crew_names) or "none defined"
                     self.error((*p, "crew"), f"unknown crew {comp.crew!r} (crews: {known})")
             for _ in range(comp.count):
                 unit_type.append(t)
@@ -346,7 +518,7 @@ class _Compiler:
             type_kinds=tuple(c.kind for c in spec.components.values()),
             type_counts=tuple(c.count for c in spec.components.values()),
             unit_type=np.array(unit_type, dtype=np.int64),
-            unit_labels=tuple(self._label(u) for u in range(self.n_units)),
+            unit_labels=tuple(self.labels),
             unit_stream=tuple(unit_stream_id(name, i) for name, comp in spec.components.items()
                               for i in range(comp.count)),
             unit_failure=np.array(failure, dtype=np.int64),
@@ -376,23 +548,48 @@ class _Compiler:
 
 
 def compile_spec(spec: schema.ModelSpec, lines: LineMap | None = None,
-                 source: str | None = None) -> CompiledModel:
-    """Check cross-references and flatten a validated spec; raises :class:`ModelError`."""
-    return _Compiler(spec, lines or {}, source).compile()
+                 source: str | None = None, *, allow_outside_data: bool = False
+                 ) -> CompiledModel:
+    """Check cross-references and flatten a validated spec; raises :class:`ModelError`.
+
+    ``allow_outside_data``: let empirical laws read data files outside the model's folder and
+    the ``data`` folder beside it (also set by the environment variable
+    ``HASIM_ALLOW_DATA_OUTSIDE=1``)."""
+    return _Compiler(spec, lines or {}, source, allow_outside_data).compile()
 
 
-def load_model(path: str | Path) -> CompiledModel:
-    """Read, validate and compile a model file."""
+def load_model(path: str | Path, *, allow_outside_data: bool = False) -> CompiledModel:
+    """Read, validate and compile a model file.
+
+    Parameters
+    ----------
+    path
+        The model file (YAML, at most 1 MiB).
+    allow_outside_data
+        Let ``empirical: {file: ...}`` read CSV files anywhere. By default a data file must be
+        in the model's folder (or below it) or in the ``data`` folder beside it, symlinks
+        resolved; the environment variable ``HASIM_ALLOW_DATA_OUTSIDE=1`` does the same.
+
+    Raises
+    ------
+    ModelError
+        Naming the file, line and key of every mistake found.
+    """
     spec, lines = load_spec(path)
-    return compile_spec(spec, lines, str(path))
+    return compile_spec(spec, lines, str(path), allow_outside_data=allow_outside_data)
 
 
-def model_from_yaml(text: str, source: str = "<model>") -> CompiledModel:
-    """Compile a model given as YAML text (notebooks, tests)."""
+def model_from_yaml(text: str, source: str = "<model>", *,
+                    allow_outside_data: bool = False) -> CompiledModel:
+    """Compile a model given as YAML text (notebooks, tests); data files are relative to the
+    current directory."""
     data, lines = parse_yaml(text, source)
-    return compile_spec(validate_data(data, lines, source), lines, source)
+    return compile_spec(validate_data(data, lines, source), lines, source,
+                        allow_outside_data=allow_outside_data)
 
 
-def model_from_dict(data: dict[str, Any], source: str = "<model>") -> CompiledModel:
+def model_from_dict(data: dict[str, Any], source: str = "<model>", *,
+                    allow_outside_data: bool = False) -> CompiledModel:
     """Compile a model given as plain data, as it would be written in YAML."""
-    return compile_spec(validate_data(data, None, source), None, source)
+    return compile_spec(validate_data(data, None, source), None, source,
+                        allow_outside_data=allow_outside_data)

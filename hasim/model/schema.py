@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,6 +24,16 @@ from pydantic_core import PydanticCustomError
 
 from hasim.units import DURATION_PATTERN, PROBABILITY_PATTERN, parse_duration, parse_probability
 
+MAX_UNITS = 1_000_000
+"""Most units (instances of components) in a model; also the largest ``count``, crew ``size``
+and ``k``. The engines pack a unit or standby group number into 22 bits of an event
+(:data:`hasim.kernels.codes.MAX_TARGETS`, 4,194,304); units and groups together stay below."""
+MAX_NAME_CHARS = 200
+"""Longest model ``name`` (a title) and longest component or crew name."""
+MAX_VALUE_CHARS = 64
+"""Longest duration or probability written as text (``"15 min"``)."""
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
 _DURATION_JSON = {
     "anyOf": [
         {"type": "number", "description": "hours"},
@@ -32,18 +43,38 @@ _DURATION_JSON = {
 }
 
 
+def _too_long(value: object, what: str) -> None:
+    if isinstance(value, str) and len(value) > MAX_VALUE_CHARS:
+        raise PydanticCustomError("too_long", "{what} is at most {n} characters, got {got}",
+                                  {"what": what, "n": MAX_VALUE_CHARS, "got": len(value)})
+
+
 def _duration(value: object) -> float:
+    _too_long(value, "a duration")
     try:
         return parse_duration(value)
     except ValueError as exc:
-        raise PydanticCustomError("duration", str(exc)) from None
+        raise PydanticCustomError("duration", "{message}", {"message": str(exc)}) from None
+    except OverflowError:  # an int too large for a float
+        raise PydanticCustomError("duration", "duration is too large") from None
 
 
 def _probability(value: object) -> float:
+    _too_long(value, "a probability")
     try:
         return parse_probability(value)
     except ValueError as exc:
-        raise PydanticCustomError("probability", str(exc)) from None
+        raise PydanticCustomError("probability", "{message}", {"message": str(exc)}) from None
+    except OverflowError:
+        raise PydanticCustomError("probability", "probability must be between 0 and 1") \
+            from None
+
+
+def _one_line(value: str) -> str:
+    if any(c < " " or "\x7f" <= c <= "\x9f" for c in value):
+        raise PydanticCustomError("one_line", "a name is one line of text (no line breaks or "
+                                  "control characters)")
+    return value
 
 
 Duration = Annotated[float, BeforeValidator(_duration), WithJsonSchema(_DURATION_JSON)]
@@ -57,18 +88,20 @@ Probability = Annotated[
                               {"type": "string", "pattern": PROBABILITY_PATTERN}]}),
 ]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
+Name = Annotated[str, Field(max_length=MAX_NAME_CHARS, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
+Size = Annotated[int, Field(ge=1, le=MAX_UNITS, strict=True)]
+"""A count of units: 1 to :data:`MAX_UNITS`."""
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _one_of(data: dict[str, Any], *groups: tuple[str, ...]) -> None:
     """Require exactly one of the parameter sets ``groups`` to be given in full."""
     given = {k for k, v in data.items() if v is not None}
     matches = [g for g in groups if set(g) <= given]
-    if len(matches) != 1 or any(k not in set().union(*groups) for k in given):
+    if len(matches) != 1 or not given <= set().union(*groups):
         options = " or ".join("(" + ", ".join(g) + ")" for g in groups)
         raise PydanticCustomError(
             "law_parameters",
@@ -173,8 +206,8 @@ class Empirical(Strict):
     """
 
     values: Annotated[list[NonNegativeDuration], Field(min_length=1)] | None = None
-    file: str | None = None
-    column: str | None = None
+    file: Annotated[str, Field(min_length=1, max_length=1024)] | None = None
+    column: Annotated[str, Field(max_length=MAX_NAME_CHARS)] | None = None
     unit: Literal["s", "min", "h", "d", "w", "mo", "y"] = "h"
     """Unit of the numbers in the CSV column."""
 
@@ -193,8 +226,9 @@ def _law_shorthand(value: object) -> object:
     key."""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         try:
-            zero = parse_duration(value) == 0.0
-        except ValueError:
+            too_long = isinstance(value, str) and len(value) > MAX_VALUE_CHARS
+            zero = not too_long and parse_duration(value) == 0.0
+        except (ValueError, OverflowError):
             zero = False  # reported with its path by the exponential mean's own validation
         return {"fixed": value} if zero else {"exponential": {"mean": value}}
     if isinstance(value, dict):
@@ -207,10 +241,10 @@ def _one_key(value: dict[Any, Any], names: tuple[str, ...], what: str, needs: st
     """A mapping that must hold exactly one of ``names``, with a value."""
     keys = [k for k in value if k in names]
     if len(value) != 1 or not keys:
+        got = [str(k)[:40] for k in list(value)[:5]] + (["..."] if len(value) > 5 else [])
         raise PydanticCustomError(
             "one_key", "{what} {names}; got keys {keys}",
-            {"what": what, "names": ", ".join(names),
-             "keys": ", ".join(map(str, value)) or "none"},
+            {"what": what, "names": ", ".join(names), "keys": ", ".join(got) or "none"},
         )
     if value[keys[0]] is None:
         raise PydanticCustomError("one_key", "{key} needs {needs}",
@@ -256,7 +290,7 @@ class Crew(Strict):
     ``priority`` first, FIFO among equals; ``random``: a component type drawn uniformly among
     those waiting, FIFO within it)."""
 
-    size: Annotated[int, Field(ge=1, strict=True)] = 1
+    size: Size = 1
     response: LawField | None = None
     discipline: Literal["fifo", "priority", "random"] = "fifo"
 
@@ -265,18 +299,19 @@ class Component(Strict):
     """A component type with ``count`` identical instances."""
 
     kind: Literal["hardware", "software", "process"] = "hardware"
-    count: Annotated[int, Field(ge=1, strict=True)] = 1
+    count: Size = 1
     failure: LawField
     repair: LawField
     crew: Name | None = None
     detection: LawField | None = None
-    priority: Annotated[int, Field(strict=True)] = 0
+    priority: Annotated[int, Field(strict=True, ge=INT64_MIN, le=INT64_MAX)] = 0
     """Crew queue order under ``discipline: priority``: lower numbers are repaired first."""
 
 
 # --- structure -------------------------------------------------------------------------------
 
-Ref = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*(\[\d+\])?$")]
+Ref = Annotated[str, Field(max_length=MAX_NAME_CHARS + 20,
+                           pattern=r"^[A-Za-z_][A-Za-z0-9_-]*(\[\d{1,18}\])?$")]
 """A component name (all its instances) or ``name[i]`` (one instance, counted from 0)."""
 
 
@@ -301,7 +336,7 @@ Children = Annotated[
 class KofN(Strict):
     """At least ``k`` of the children (or of the instances of a component) up."""
 
-    k: Annotated[int, Field(ge=1, strict=True)]
+    k: Size
     of: Children
 
 
@@ -381,7 +416,8 @@ class ModelSpec(Strict):
     """A whole model file."""
 
     hasim: Literal[1]
-    name: Annotated[str, Field(min_length=1)]
+    name: Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS),
+                    AfterValidator(_one_line)]
     mission: PositiveDuration = 8760.0
     crews: dict[Name, Crew] = Field(default_factory=dict)
     components: Annotated[dict[Name, Component], Field(min_length=1)]

@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hasim.results import StudyResult
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
 
     from hasim.analysis.exact import ExactResult
     from hasim.model.compile import CompiledModel
+
+
+def _title(name: str) -> str:
+    """A model's name for rich markup: escaped (a name may contain ``[``), and cut to 200
+    characters (rich folds a long unbroken word in time quadratic in its length)."""
+    return escape(name if len(name) <= 200 else name[:199] + "…")
 
 
 def _ci(row: object, fmt: str) -> str:
@@ -33,8 +40,8 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
     console = console or Console()
     m = study.model
     s = study.summary()
-    console.print(f"[bold]{m.name}[/bold] — {study.n_runs} runs of {format_duration(m.mission)}, "
-                  f"seed {study.seed}, engine {study.engine}")
+    console.print(f"[bold]{_title(m.name)}[/bold] — {study.n_runs} runs of "
+                  f"{format_duration(m.mission)}, seed {study.seed}, engine {study.engine}")
 
     head = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     head.add_column("metric")
@@ -105,8 +112,8 @@ def print_exact(model: CompiledModel, result: ExactResult, console: Console | No
     console = console or Console()
     how = ("Markov chain" if result.method == "ctmc"
            else "renewal theory over independent units")
-    console.print(f"[bold]{model.name}[/bold] — exact, by {how}: {result.states:,} states, "
-                  f"solved in {result.solve_s:.2f} s")
+    console.print(f"[bold]{_title(model.name)}[/bold] — exact, by {how}: {result.states:,} "
+                  f"states, solved in {result.solve_s:.2f} s")
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -139,9 +146,9 @@ def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,
                 table: pd.DataFrame, ok: bool, console: Console | None = None) -> None:
     """Print simulation against exact values with z-scores."""
     console = console or Console()
-    console.print(f"[bold]{model.name}[/bold] — {study.n_runs:,} runs (seed {study.seed}, "
-                  f"engine {study.engine}) against the exact solution ({result.states:,} "
-                  "states)")
+    console.print(f"[bold]{_title(model.name)}[/bold] — {study.n_runs:,} runs (seed "
+                  f"{study.seed}, engine {study.engine}) against the exact solution "
+                  f"({result.states:,} states)")
     out = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("metric", "simulated", "95% CI", "exact", "z"):
         out.add_column(col, justify="left" if col == "metric" else "right")
