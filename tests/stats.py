@@ -3,7 +3,8 @@
 A check passes when the exact value lies within ``Z`` standard errors of the sample mean, and it
 is only a check when that interval is narrow: ``Z · se`` must be below a stated fraction of the
 quantity under test. Test small quantities (unavailability, failure probability), never their
-complements close to 1, or everything passes.
+complements close to 1, or everything passes. ``assert_distinguishable`` checks that a test
+would reject a stated wrong answer (a misreading of the semantics).
 """
 
 from __future__ import annotations
@@ -71,3 +72,19 @@ def assert_close(samples: np.ndarray, exact: float, *, sharp: float, what: str =
         f"{sharp:.0%} of the exact value {exact:.6g}; run more replications")
     assert abs(est.mean - exact) <= z * est.se, f"{est}: outside {z:g} standard errors"
     return est
+
+
+def assert_distinguishable(est: Estimate, misread: float, why: str, z: float = Z) -> None:
+    """Assert that the test behind ``est`` would reject an engine that computed ``misread``.
+
+    Such an engine's estimate would be centred on ``misread`` with about the same standard
+    error, and it passes ``assert_close`` when it lands within ``z·se`` of the exact value.
+    With ``|misread − exact| > z·se`` only, that happens about half the time (when the
+    distance is just above ``z·se``, half the misread estimates fall back inside the band).
+    Requiring ``> 2·z·se`` puts the acceptance band ``z`` standard errors away from the
+    misread centre: the wrong engine passes with probability Φ(−z) (3e-5 at z = 4).
+    """
+    gap = abs(misread - est.exact)
+    assert gap > 2 * z * est.se, (
+        f"{why}: the misreading {misread:.6g} is {gap / est.se:.1f} se from the exact value "
+        f"{est.exact:.6g}, not more than {2 * z:g}; run more replications")

@@ -53,3 +53,30 @@ def test_plots_return_axes():
     study = frame.attrs["studies"][1]
     ax = plot_downtime_by_component(study)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["server", "switch"]
+
+
+def test_variants_and_sweeps_take_law_blocks():
+    """A law is given as in a model file: a law block, or a bare duration, which is an
+    exponential law with that mean (not a fixed delay)."""
+    from hasim.rng import EXPONENTIAL, FIXED, WEIBULL
+
+    m = hasim.load_model(MODEL)
+    switch = m.unit_labels.index("switch")
+
+    def repair_law(model):
+        p = model.program
+        k = p.units.repair[switch]
+        return int(p.laws.code[k]), float(p.laws.a[k])
+
+    assert repair_law(variant(m, "components.switch.repair", {"fixed": "90s"})) == (FIXED, 0.025)
+    assert repair_law(variant(m, "components.switch.repair", "90s")) == (EXPONENTIAL, 0.025)
+    block = {"weibull": {"shape": 2, "mean": "3h"}}
+    code, _ = repair_law(variant(m, "components.switch.repair", block))
+    assert code == WEIBULL and block == {"weibull": {"shape": 2, "mean": "3h"}}
+    frame = sweep(m, "components.switch.repair", ["90s", {"fixed": "90s"}, block], runs=5,
+                  seed=1, workers=1, progress=False)
+    labels = ["90s", "{fixed: 90s}", "{weibull: {shape: 2, mean: 3h}}"]
+    assert list(frame.index) == labels
+    assert list(frame.attrs["studies"]) == labels
+    fixed = frame.attrs["studies"]["{fixed: 90s}"].model
+    assert repair_law(fixed) == (FIXED, 0.025)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
+from scipy.sparse import linalg as sla
 
 import hasim
 from hasim.analysis.check import Z_LIMIT, compare
@@ -78,13 +80,52 @@ def table_generator(table: dict[str, list[tuple[str, float]]]) -> tuple[list[str
     return names, q
 
 
-def assert_frequency_consistent(r: ExactResult) -> None:
-    """f · MUT = A and f · MDT = U (the definitions of mean up and down time)."""
-    assert r.failure_frequency is not None and r.failure_frequency > 0
-    assert r.failure_frequency * r.mean_up_time_hours == pytest.approx(
-        r.steady_state_availability, rel=1e-12)
-    assert r.failure_frequency * r.mean_down_time_hours == pytest.approx(
-        r.steady_state_unavailability, rel=1e-9)
+def solved(yaml: str) -> tuple[hasim.CompiledModel, ExactResult]:
+    m = hasim.model_from_yaml(yaml)
+    return m, exact(m)
+
+
+def sparse_steady_state(q: sparse.csr_matrix) -> np.ndarray:
+    """π Q = 0, Σ π = 1 by a sparse LU: the last balance equation replaced by Σ π = 1."""
+    n = q.shape[0]
+    a = sparse.lil_matrix(q.T)
+    a[n - 1, :] = np.ones(n)
+    b = np.zeros(n)
+    b[-1] = 1.0
+    return np.asarray(sla.spsolve(a.tocsc(), b))
+
+
+def assert_cycle_means(m: hasim.CompiledModel, r: ExactResult) -> None:
+    """The failure frequency f, mean up time MUT and mean down time MDT, each derived on the
+    chain from its own definition, with a steady state π solved here.
+
+    (The solver takes f as the flow from up to down states and sets MUT = A/f, MDT = U/f, so
+    checking f·MUT = A would check nothing.) Here f is the flow from down to up states: the
+    other direction across the cut, equal to it in steady state. MDT is the mean time to leave
+    the down set D from where it is entered: the entering flows (π_U Q_UD) as weights, times
+    τ with −Q_DD τ = 1; MUT likewise on the up set U. Then 1/f = MUT + MDT, the mean length of
+    an up-down cycle, ties the three together.
+    """
+    c = build_chain(m)
+    q = sparse.csr_matrix(c.Q)
+    up = np.asarray(c.up, dtype=bool)
+    down = ~up
+    pi = sparse_steady_state(q)
+    into_down = np.asarray(q[up][:, down].T @ pi[up]).ravel()
+    into_up = np.asarray(q[down][:, up].T @ pi[down]).ravel()
+    f = float(into_up.sum())
+    assert f > 0 and f == pytest.approx(float(into_down.sum()), rel=1e-9)
+
+    def mean_stay(block: np.ndarray, entry: np.ndarray) -> float:
+        sub = sparse.csc_matrix(-q[block][:, block])
+        tau = np.atleast_1d(sla.spsolve(sub, np.ones(int(block.sum()))))
+        return float(entry @ tau / entry.sum())
+
+    mut, mdt = mean_stay(up, into_up), mean_stay(down, into_down)
+    assert r.failure_frequency == pytest.approx(f, rel=1e-8)
+    assert r.mean_up_time_hours == pytest.approx(mut, rel=1e-8)
+    assert r.mean_down_time_hours == pytest.approx(mdt, rel=1e-8)
+    assert f * (mut + mdt) == pytest.approx(1.0, rel=1e-9)
 
 
 # --- 1. closed forms and hand-built chains -------------------------------------------------------
@@ -112,7 +153,7 @@ def test_parallel_pair_one_shared_crew() -> None:
     lam, mu = 0.01, 0.2
     r = lam / mu
     norm = 1 + 2 * r + 2 * r * r
-    r_ex = solve(PAIR.format(crews="crews:\n  ops: {size: 1}", crew=", crew: ops"))
+    m, r_ex = solved(PAIR.format(crews="crews:\n  ops: {size: 1}", crew=", crew: ops"))
     assert r_ex.method == "ctmc"
     assert r_ex.states == 3
     assert r_ex.steady_state_unavailability == pytest.approx(2 * r * r / norm, rel=REL)
@@ -120,7 +161,7 @@ def test_parallel_pair_one_shared_crew() -> None:
     assert r_ex.mean_down_time_hours == pytest.approx(1 / mu, rel=REL)
     assert r_ex.mttf_hours == pytest.approx((3 * lam + mu) / (2 * lam**2), rel=REL)
     assert r_ex.mttf_hours == pytest.approx(1150.0, rel=REL)
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 def test_parallel_pair_independent_repair() -> None:
@@ -135,14 +176,14 @@ def test_parallel_pair_independent_repair() -> None:
     lam, mu, t = 0.01, 0.2, 1000.0
     s = lam + mu
     b = lam / s
-    r_ex = solve(PAIR.format(crews="", crew=""))
+    m, r_ex = solved(PAIR.format(crews="", crew=""))
     assert r_ex.steady_state_unavailability == pytest.approx(b * b, rel=REL)
     assert r_ex.mean_down_time_hours == pytest.approx(1 / (2 * mu), rel=REL)
     assert r_ex.mttf_hours == pytest.approx((3 * lam + mu) / (2 * lam**2), rel=REL)
     u_interval = (b * b - 2 * b * b * -math.expm1(-s * t) / (s * t)
                   + b * b * -math.expm1(-2 * s * t) / (2 * s * t))
     assert 1 - r_ex.interval_availability == pytest.approx(u_interval, rel=REL)
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 TWO_OF_THREE = """
@@ -164,13 +205,13 @@ def test_two_of_three_independent_repair() -> None:
     T₀ = (5λ+μ)/(6λ²)."""
     lam, mu = 0.002, 0.1
     a = mu / (lam + mu)
-    r_ex = solve(TWO_OF_THREE.format(crews="", crew=""))
+    m, r_ex = solved(TWO_OF_THREE.format(crews="", crew=""))
     assert r_ex.states == 4
     assert r_ex.steady_state_unavailability == pytest.approx(1 - (3 * a * a - 2 * a**3),
                                                              rel=REL)
     assert r_ex.failure_frequency == pytest.approx(6 * lam * a * a * (1 - a), rel=REL)
     assert r_ex.mttf_hours == pytest.approx((5 * lam + mu) / (6 * lam**2), rel=REL)
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 def test_two_of_three_one_crew() -> None:
@@ -181,12 +222,12 @@ def test_two_of_three_one_crew() -> None:
     r = lam / mu
     weights = np.array([1, 3 * r, 6 * r**2, 6 * r**3])
     pi = weights / weights.sum()
-    r_ex = solve(TWO_OF_THREE.format(crews="crews:\n  ops: {size: 1}", crew=", crew: ops"))
+    m, r_ex = solved(TWO_OF_THREE.format(crews="crews:\n  ops: {size: 1}", crew=", crew: ops"))
     assert r_ex.states == 4
     assert r_ex.steady_state_unavailability == pytest.approx(pi[2] + pi[3], rel=REL)
     assert r_ex.failure_frequency == pytest.approx(pi[1] * 2 * lam, rel=REL)
     assert r_ex.mttf_hours == pytest.approx((5 * lam + mu) / (6 * lam**2), rel=REL)
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 COLD_PAIR = """
@@ -239,7 +280,7 @@ def test_cold_standby_imperfect_switching(shared_crew: bool) -> None:
     ctmc = chain("S0", lambda s: table[str(s)], lambda s: s in ("S0", "S1"))
 
     crews = "crews:\n  ops: {size: 1}" if shared_crew else ""
-    r_ex = solve(COLD_PAIR.format(crews=crews, crew=", crew: ops" if shared_crew else ""))
+    m, r_ex = solved(COLD_PAIR.format(crews=crews, crew=", crew: ops" if shared_crew else ""))
     # units of a standby group are not lumped: the chain also knows which unit is active, so
     # each role but D2 (no active unit) comes twice; with one crew D2 also knows which unit
     # is in repair and which one waits
@@ -249,14 +290,14 @@ def test_cold_standby_imperfect_switching(shared_crew: bool) -> None:
     assert r_ex.mttf_hours == pytest.approx(numpy_mttf(q, up), rel=REL)
     assert 1 - r_ex.interval_availability == pytest.approx(
         1 - ctmc.interval_availability(t), rel=REL)
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 def test_single_unit_detection_delay() -> None:
     """One unit, exponential failure (100 h), detection (2 h) and repair (5 h), no crew:
     a three-phase cycle up → undetected → in repair, so A = MTTF/(MTTF + MTTD + MTTR) = 100/107,
     f = 1/107 per hour, MDT = 7 h, MTTF = 100 h, and P(fail within T) = 1 − e^{−λT}."""
-    r_ex = solve("""
+    m, r_ex = solved("""
 hasim: 1
 name: detection
 mission: 300h
@@ -270,7 +311,7 @@ system: a
     assert r_ex.mean_down_time_hours == pytest.approx(7.0, rel=REL)
     assert r_ex.mttf_hours == pytest.approx(100.0, rel=REL)
     assert r_ex.p_system_failure == pytest.approx(-math.expm1(-300 / 100), rel=REL)
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 def test_pair_with_detection_and_shared_crew() -> None:
@@ -295,7 +336,7 @@ def test_pair_with_detection_and_shared_crew() -> None:
     up = np.array([u + r < 2 for u, r in states])
     pi = numpy_steady_state(q)
 
-    r_ex = solve("""
+    m, r_ex = solved("""
 hasim: 1
 name: pair, detection, one crew
 mission: 1000h
@@ -308,7 +349,7 @@ system: {parallel: a}
     assert r_ex.states == 6
     assert r_ex.steady_state_unavailability == pytest.approx(float(pi[~up].sum()), rel=REL)
     assert r_ex.mttf_hours == pytest.approx(numpy_mttf(q, up, idx[0, 0]), rel=REL)
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 ONE = """
@@ -371,7 +412,7 @@ def test_series_outages_and_first_failure() -> None:
             coef *= lam / (lam + mu) if chosen else mu / (lam + mu)
             s_sum += (lam + mu) if chosen else 0.0
         integral += coef * (-math.expm1(-s_sum * t) / s_sum if s_sum else t)
-    r_ex = solve(SERIES)
+    m, r_ex = solved(SERIES)
     assert r_ex.states == 8
     assert r_ex.p_system_failure == pytest.approx(-math.expm1(-lam_sum * t), rel=REL)
     assert 1 - r_ex.p_system_failure == pytest.approx(math.exp(-lam_sum * t), rel=REL)
@@ -382,7 +423,7 @@ def test_series_outages_and_first_failure() -> None:
     assert r_ex.steady_state_unavailability == pytest.approx(1 - steady, rel=REL)
     # the system fails from all-up only: f = Λ Π aᵢ
     assert r_ex.failure_frequency == pytest.approx(lam_sum * steady, rel=REL)
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 # --- 2. the pinned interval values of test_exact_values.py -------------------------------------
@@ -782,8 +823,8 @@ SHARPNESS = {
 def test_markovian_bundled_models_are_found(markov_models: dict) -> None:
     """Every bundled model with a Markov chain is simulated below (a new one needs its runs)."""
     assert set(markov_models) == set(SHARPNESS)
-    for _, r_ex in markov_models.values():
-        assert_frequency_consistent(r_ex)
+    for m, r_ex in markov_models.values():
+        assert_cycle_means(m, r_ex)
 
 
 @pytest.mark.parametrize("name", list(SHARPNESS))
@@ -857,7 +898,7 @@ def test_sparse_chain_is_solved() -> None:
     assert (table["z"].abs() <= Z_LIMIT).all(), table
     row = table.loc["unavailability"]
     assert 4 * row["stderr"] < 0.05 * row["exact"]
-    assert_frequency_consistent(r_ex)
+    assert_cycle_means(m, r_ex)
 
 
 # --- 7. command line -----------------------------------------------------------------------------

@@ -22,7 +22,14 @@ def split_path(path: str) -> list[str | int]:
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """A deep copy of model data with the value at ``path`` replaced (or added)."""
+    """A deep copy of model data with the value at ``path`` replaced (or added).
+
+    ``value`` is model data as in a model file and is copied too, so that later changes to it
+    do not reach the result. For a law it is a law block (``{"fixed": "90s"}``,
+    ``{"weibull": {"shape": 2, "mean": "1000h"}}``) or a bare duration (``"90s"``), which the
+    schema reads as an exponential law with that mean. Nothing is validated here: the loader
+    checks the result as it checks any model.
+    """
     out = copy.deepcopy(data)
     parts = split_path(path)
     node: Any = out
@@ -35,5 +42,5 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     last = parts[-1]
     if isinstance(node, list) and isinstance(last, int) and last >= len(node):
         raise ModelError([Problem(path, "no such key in the model")])
-    node[last] = value
+    node[last] = copy.deepcopy(value)
     return out
