@@ -109,7 +109,7 @@ def test_instant_switchover_exact() -> None:
     """hasim's Markov chain against the closed form: λ = 0.01, μ = 0.1, c = 0.9, T = 2000 h.
 
     U = q² + (1 − c) q p² = 1/121 + 0.1 · (1/11) · (100/121) = 0.0157776; over 2000 h from all
-    up, 0.0156941. (A solver that never ends a 0s switchover gives U ≈ 0.46.)
+    up, 0.0156941. (A solver that never ends a 0s switchover gives U = 0.760 here.)
     """
     steady = hot_pair_unavailability(LAM, MU, COVERAGE, None)
     interval = hot_pair_unavailability(LAM, MU, COVERAGE, T)
