@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 MODEL ?= models/web-cluster.yaml
 RUNS ?= 2000
 
-.PHONY: demo test lint unit coverage benchmark clean
+.PHONY: demo test lint unit coverage benchmark mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ coverage: $(VENV)/.installed-dev
 # the million-run study)
 benchmark: $(VENV)/.installed
 	$(BIN)/python benchmarks/engines.py --million
+
+# mutation spot-checks: each hand-picked bug of tools/mutations.yaml must make its tests fail
+# (not part of make test; ~3 min on 2 cores, one mutation at a time)
+mutate: $(VENV)/.installed-dev
+	$(BIN)/python tools/mutate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
