@@ -36,8 +36,12 @@ class RunResult:
     replication: np.ndarray
     downtime_hours: np.ndarray
     outages: np.ndarray
+    outages_unrecorded: np.ndarray
+    """Outages counted in ``outages`` (and in the downtime) whose episode records were dropped:
+    a block of replications keeps at most :data:`hasim.limits.MAX_RECORDS` of them."""
     first_failure_hours: np.ndarray
-    """Start of the first outage; NaN when the system did not fail within the mission."""
+    """Start of the first outage; NaN when the system did not fail within the mission (with
+    ``until_failure``: the time of the first system failure)."""
     events: np.ndarray
     """Model events simulated: failures, detections (of units and by standby health checks),
     repair starts, repair completions and switchover attempts before the end of the mission."""
@@ -305,17 +309,22 @@ class StudyResult:
 
     def outages_frame(self) -> pd.DataFrame:
         """One row per outage: replication, start and duration in hours, the unit whose loss
-        caused it (``cause_unit``, e.g. ``db[0]``) and its component type (``cause``)."""
+        caused it (``cause_unit``, e.g. ``db[0]``) and its component type (``cause``). Only the
+        outages recorded one by one (``runs.outages_unrecorded`` counts the others, beyond
+        :data:`hasim.limits.MAX_RECORDS` per block of replications); ``attrs["unrecorded"]``
+        says how many."""
         import pandas as pd
 
         r = self.runs
         labels = np.array([*self.model.unit_labels, ""], dtype=object)
         types = np.array([*self.model.type_names, ""], dtype=object)
-        return pd.DataFrame({"replication": r.outage_replication,
-                             "start_hours": r.outage_start,
-                             "duration_hours": r.outage_hours,
-                             "cause_unit": labels[r.outage_cause_unit],
-                             "cause": types[r.outage_cause_type]})
+        frame = pd.DataFrame({"replication": r.outage_replication,
+                              "start_hours": r.outage_start,
+                              "duration_hours": r.outage_hours,
+                              "cause_unit": labels[r.outage_cause_unit],
+                              "cause": types[r.outage_cause_type]})
+        frame.attrs["unrecorded"] = int(r.outages_unrecorded.sum())
+        return frame
 
     def summary(self) -> pd.DataFrame:
         """Estimates with standard errors and 95% confidence intervals, one row per metric.

@@ -289,7 +289,7 @@ def run_study(
     elapsed = time.perf_counter() - t0
     result = RunResult.concat([parts[i] for i in range(len(chunks))])
     return StudyResult(model=model, runs=result, seed=seed, engine=engine, elapsed_s=elapsed,
-                       workers=workers, setup_s=t0 - t_setup)
+                       workers=workers, setup_s=t0 - t_setup, until_failure=until_failure)
 
 
 def _serial(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _Progress,

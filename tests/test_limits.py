@@ -305,6 +305,15 @@ def test_interrupt_stops_the_study_and_its_workers(tmp_path, sig, workers):
     proc = subprocess.Popen([sys.executable, str(script), str(ROOT / "models" / "bench-15.yaml"),
                              str(workers)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=ROOT)
+    try:
+        _interrupt(proc, sig, workers)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _interrupt(proc: subprocess.Popen, sig: int, workers: int) -> None:
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "running"  # a first block is done
     kids = _children(proc.pid)

@@ -51,7 +51,8 @@ def records(outages: list[list[tuple[float, float]]]) -> RunResult:
     k = len(rep)
     return RunResult(
         replication=np.arange(n), downtime_hours=down, outages=count,
-        first_failure_hours=first, events=3 * count, failures=count, detections=count,
+        outages_unrecorded=np.zeros(n, dtype=np.int64), first_failure_hours=first,
+        events=3 * count, failures=count, detections=count,
         repairs=count, switchovers=np.zeros(n, dtype=np.int64),
         switchovers_failed=np.zeros(n, dtype=np.int64), failures_by_type=count[:, None],
         downtime_by_type=down[:, None], crew_busy_hours=down[:, None],

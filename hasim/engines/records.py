@@ -43,6 +43,7 @@ def build_result(p: Program, start: int, stop: int, counts: np.ndarray, levels: 
         replication=reps,
         downtime_hours=levels[:, Level.DOWNTIME].copy(),
         outages=counts[:, Count.OUTAGES].copy(),
+        outages_unrecorded=counts[:, Count.OUTAGES_UNRECORDED].copy(),
         first_failure_hours=levels[:, Level.FIRST_OUTAGE].copy(),
         events=counts[:, Count.EVENTS].copy(),
         failures=counts[:, Count.FAILURES].copy(),
