@@ -1,18 +1,30 @@
 """The ``hasim`` command line: a thin shell over the library.
 
 Heavy libraries (numpy, pandas, scipy) are imported inside the commands so that ``hasim --help``
-answers at once. A model error exits with code 2 and one message naming file, line and key.
+answers at once. A model error exits with code 2 and one message naming file, line and key; so
+does an option out of range or an ``--out`` that cannot be written, before any simulation.
+Strings from the model (names, messages quoting it) are printed with control characters made
+visible and rich markup escaped (:func:`hasim.report.text.safe_text`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
+
+MAX_RUNS = 10**9
+"""Most replications a study may ask for (its per-replication arrays alone would take tens of
+gigabytes); also bounds ``trace --replication``."""
+WORKERS_PER_CORE = 4
+"""``--workers`` above this many per core is refused: processes beyond the cores only cost
+memory (each holds the model and the kernel), and results never depend on the number."""
 
 app = typer.Typer(
     name="hasim",
@@ -26,22 +38,70 @@ ModelArg = Annotated[Path, typer.Argument(help="Model file (YAML), e.g. models/w
                                           show_default=False)]
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
+def _fail(*lines: object, code: int = 2) -> NoReturn:
+    """Print ``error:`` and ``lines`` to stderr, each line made printable, and exit."""
+    from hasim.report.text import plain_text
+
+    typer.echo("error: " + "\n".join(plain_text(line) for line in lines), err=True)
     raise typer.Exit(code)
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path) -> tuple[Any, dict[str, Any]]:
+    """Read MODEL once and compile what was read; returns the model and what the manifest
+    records of its input: the SHA-256 of exactly the bytes compiled, and of each data file.
+
+    (As :func:`hasim.load_model` does, in its steps: that reads the file itself, and the
+    manifest must not hash a second read, which may differ when the file is being edited.)
+    """
     from hasim.errors import ModelError
-    from hasim.model.compile import load_model
+    from hasim.model.compile import compile_spec, load_model
+    from hasim.model.load import parse_yaml, validate_data
+    from hasim.output import data_files
+    from hasim.report.text import plain_text
+
+    source = str(path)
+    try:
+        try:
+            raw = path.read_bytes()
+            # as Path.read_text: universal newlines
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            load_model(path)  # raises the ModelError that names the problem
+            _fail(f"{path}: cannot read: {exc}")
+        data, lines = parse_yaml(text, source)
+        spec = validate_data(data, lines, source)
+        inputs = data_files(spec, source)
+        model = compile_spec(spec, lines, source)
+    except ModelError as exc:
+        problems = [str(p) for p in exc.problems]
+        _fail(*(problems if len(problems) == 1 else
+                [f"{len(problems)} problems:", *(f"  {p}" for p in problems)]))
+    if data_files(spec, source) != inputs:
+        _fail(f"{path}: a data file it reads changed while it was loaded; run again")
+    for warning in model.warnings:
+        typer.echo(f"warning: {plain_text(warning)}", err=True)
+    return model, {"model_sha256": hashlib.sha256(raw).hexdigest(), "inputs": inputs}
+
+
+def _check_runs(runs: int) -> None:
+    if runs > MAX_RUNS:
+        _fail(f"--runs: at most {MAX_RUNS:,} replications, got {runs:,}")
+
+
+def _check_workers(workers: int | None) -> None:
+    cores = os.cpu_count() or 1
+    if workers is not None and workers > WORKERS_PER_CORE * cores:
+        _fail(f"--workers: at most {WORKERS_PER_CORE * cores} ({WORKERS_PER_CORE} per core, "
+              f"{cores} cores here), got {workers:,}; results do not depend on it")
+
+
+def _study(compiled: Any, **options: Any) -> Any:
+    from hasim.runner import run_study
 
     try:
-        model = load_model(path)
-    except ModelError as exc:
-        _fail(str(exc))
-    for warning in model.warnings:
-        typer.echo(f"warning: {warning}", err=True)
-    return model
+        return run_study(compiled, **options)
+    except MemoryError:
+        _fail(f"out of memory for {options['runs']:,} replications; use fewer --runs", code=1)
 
 
 @app.command()
@@ -57,7 +117,9 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")
                        ] = False,
     out: Annotated[Path | None, typer.Option(help="Write replications, summary and manifest "
-                                                  "to this directory.")] = None,
+                                                  "to this directory, as one set: a new or "
+                                                  "empty one, or one of an earlier run "
+                                                  "(replaced whole).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Table format for --out: csv or parquet.")
                    ] = "csv",
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress",
@@ -68,21 +130,25 @@ def run(
     """Run a Monte Carlo study of MODEL and print a summary."""
     t0 = time.perf_counter()
     from hasim.engines import ENGINES
-    from hasim.output import FORMATS
+    from hasim.errors import HasimError
+    from hasim.output import FORMATS, check_out
 
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if out is not None and out.exists() and not out.is_dir():
-        _fail(f"{out}: exists and is not a directory")
-    compiled = _load(model)
-    from hasim.errors import HasimError
-    from hasim.runner import run_study
+    _check_runs(runs)
+    _check_workers(workers)
+    if out is not None:
+        try:
+            check_out(out, fmt)  # before the study: a mistake here costs no simulation
+        except HasimError as exc:
+            _fail(str(exc))
+    compiled, inputs = _load(model)
 
     before = time.perf_counter()
-    study = run_study(compiled, runs=runs, seed=seed, workers=workers, engine=engine,
-                      progress=progress)
+    study = _study(compiled, runs=runs, seed=seed, workers=workers, engine=engine,
+                   progress=progress)
     from hasim import STARTED
 
     # from hasim's first import to the first replication (interpreter start-up excluded)
@@ -91,17 +157,17 @@ def run(
         from hasim.output import save_study
 
         try:
-            save_study(study, out, model, fmt, wall_time_s=time.perf_counter() - t0)
+            save_study(study, out, model, fmt, wall_time_s=time.perf_counter() - t0, **inputs)
         except (HasimError, OSError) as exc:
-            _fail(str(exc), code=1)
+            _fail(f"results not written: {exc}", code=1)
     if as_json:
         typer.echo(json.dumps(study.to_dict() | {"startup_s": startup_s}, allow_nan=False))
     else:
-        from hasim.report.text import print_summary
+        from hasim.report.text import plain_text, print_summary
 
         print_summary(study)
         if out is not None:
-            typer.echo(f"results written to {out}/")
+            typer.echo(plain_text(f"results written to {out}/"))
 
 
 MaxStates = Annotated[int, typer.Option(min=1, help="Largest Markov chain to build.")]
@@ -124,7 +190,7 @@ def exact_command(
     max_states: MaxStates = 200_000,
 ) -> None:
     """Solve MODEL exactly: its Markov chain, or renewal theory for independent units."""
-    compiled = _load(model)
+    compiled, _ = _load(model)
     result = _exact(compiled, max_states)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False))
@@ -152,7 +218,9 @@ def check(
 
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    compiled = _load(model)
+    _check_runs(runs)
+    _check_workers(workers)
+    compiled, _ = _load(model)
     result = _exact(compiled, max_states)
     from hasim.analysis.check import compare
 
@@ -160,9 +228,7 @@ def check(
         _fail("check compares the simulation with the exact mission values, which hasim "
               "computes for Markovian models (exponential laws); this model has only a "
               "steady-state solution (see hasim exact)")
-    from hasim.runner import run_study
-
-    study = run_study(compiled, runs=runs, seed=seed, workers=workers, engine=engine)
+    study = _study(compiled, runs=runs, seed=seed, workers=workers, engine=engine)
     table = compare(study, result)
     ok = bool((table["z"].abs() <= 4).all())
     if as_json:
@@ -198,15 +264,18 @@ def trace_command(
 
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if replication >= MAX_RUNS:
+        _fail(f"--replication: at most {MAX_RUNS - 1:,} (studies have at most {MAX_RUNS:,} "
+              f"replications), got {replication:,}")
     limit = None
     if until is not None:
         try:
             limit = parse_duration(until)
         except ValueError as exc:
             _fail(f"--until: {exc}")
-        if not limit >= 0:  # type: ignore[operator]
+        if not limit >= 0:
             _fail(f"--until: must be >= 0, got {until}")
-    compiled = _load(model)
+    compiled, _ = _load(model)
     from hasim.runner import trace
 
     frame = trace(compiled, replication=replication, seed=seed, engine=engine, until=limit)
@@ -221,13 +290,15 @@ def trace_command(
 @app.command()
 def validate(model: ModelArg) -> None:
     """Check MODEL and print what it contains; exit code 2 on any mistake."""
-    compiled = _load(model)
+    from hasim.report.text import plain_text
+
+    compiled, _ = _load(model)
     n_groups = len(compiled.group_units)
-    typer.echo(
+    typer.echo(plain_text(
         f"{model}: ok — {compiled.name!r}: {compiled.n_types} component types, "
         f"{compiled.n_units} units, {len(compiled.crew_names)} crews, "
         f"{n_groups} standby groups, mission {compiled.mission:g} h"
-    )
+    ))
 
 
 @app.command()

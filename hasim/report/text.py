@@ -1,8 +1,14 @@
-"""The summary table that ``hasim run`` prints."""
+"""The summary table that ``hasim run`` prints.
+
+Every string taken from a model (its name, component and crew names, notes naming them) goes
+through :func:`safe_text` before rich sees it, or :func:`plain_text` when printed without rich:
+a model file is input, and must not be able to restyle, hyperlink or rewrite the terminal.
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -10,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from hasim.results import StudyResult
-from hasim.units import HOURS_PER_YEAR, format_duration
+from hasim.units import HOURS_PER, HOURS_PER_YEAR, format_duration
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,10 +25,53 @@ if TYPE_CHECKING:
     from hasim.model.compile import CompiledModel
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+"""C0 and C1 controls, DEL, and the Unicode line separators and bidi marks, embeddings,
+overrides and isolates (which reorder what the terminal shows)."""
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def plain_text(text: object) -> str:
+    """``text`` with each control character written as a visible escape: ESC as ``\\x1b``, a
+    newline as ``\\x0a``, a bidi override as ``\\u202e``. For output that rich does not read."""
+    return _UNPRINTABLE.sub(_visible, str(text))
+
+
+def safe_text(text: object) -> str:
+    """:func:`plain_text` with rich markup escaped too: shown by rich exactly as written."""
+    return escape(plain_text(text))
+
+
+def mission_text(hours: float) -> str:
+    """A mission length as written, not rounded: ``730 h``, ``30 d``, ``1 y``, ``10 y``."""
+    for unit in ("y", "d", "h"):
+        n = hours / HOURS_PER[unit]
+        if n >= 1 and n == round(n):
+            return f"{n:.12g} {unit}"
+    return format_duration(hours)
+
+
+def _annualised(mission: float) -> bool:
+    """Whether figures per year are a mission's figures scaled (by 1 y / mission)."""
+    return not math.isclose(mission, HOURS_PER_YEAR, rel_tol=1e-12)
+
+
+def _per_year(what: str, mission: float) -> str:
+    return f"{what} per year (annualised)" if _annualised(mission) else f"{what} per year"
+
+
+def _per_mission(what: str, mission: float) -> str:
+    return f"{what} per mission ({mission_text(mission)})"
+
+
 def _title(name: str) -> str:
-    """A model's name for rich markup: escaped (a name may contain ``[``), and cut to 200
-    characters (rich folds a long unbroken word in time quadratic in its length)."""
-    return escape(name if len(name) <= 200 else name[:199] + "…")
+    """A model's name for rich markup: :func:`safe_text`, cut to 200 characters (rich folds a
+    long unbroken word in time quadratic in its length)."""
+    return safe_text(name if len(name) <= 200 else name[:199] + "…")
 
 
 def _ci(row: object, fmt: str) -> str:
@@ -40,8 +89,9 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
     console = console or Console()
     m = study.model
     s = study.summary()
+    mission = m.mission
     console.print(f"[bold]{_title(m.name)}[/bold] — {study.n_runs} runs of "
-                  f"{format_duration(m.mission)}, seed {study.seed}, engine {study.engine}")
+                  f"{mission_text(mission)}, seed {study.seed}, engine {study.engine}")
 
     head = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     head.add_column("metric")
@@ -52,32 +102,32 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
     nines = s.loc["nines"]
     head.add_row("nines", f"{nines['mean']:.2f}", _ci(nines, ".2f"))
     d = s.loc["downtime_hours_per_year"]
-    head.add_row("downtime per year", format_duration(d["mean"]),
+    head.add_row(_per_year("downtime", mission), format_duration(d["mean"]),
                  f"[{format_duration(d['ci_low'])}, {format_duration(d['ci_high'])}]")
     o = s.loc["outages_per_year"]
-    head.add_row("outages per year", f"{o['mean']:.3g}", _ci(o, ".3g"))
+    head.add_row(_per_year("outages", mission), f"{o['mean']:.3g}", _ci(o, ".3g"))
     mo = s.loc["mean_outage_hours"]
     if not math.isnan(mo["mean"]):
         head.add_row("mean outage duration", format_duration(mo["mean"]),
                      "" if math.isnan(mo["ci_low"]) else
                      f"[{format_duration(mo['ci_low'])}, {format_duration(mo['ci_high'])}]")
     p = s.loc["p_system_failure"]
-    head.add_row(f"P(outage within {format_duration(m.mission)})", f"{p['mean']:.3f}",
-                 _ci(p, ".3f"))
+    head.add_row(_per_mission("P(outage)", mission), f"{p['mean']:.3f}", _ci(p, ".3f"))
     for q in (50, 90, 99):
         r = s.loc[f"downtime_hours_p{q}"]
-        head.add_row(f"downtime per mission, p{q}", format_duration(r["mean"]), "")
+        head.add_row(f"{_per_mission('downtime', mission)}, p{q}", format_duration(r["mean"]),
+                     "")
     if m.n_groups:
         sw = s.loc["switchovers_per_year"]
-        head.add_row("switchovers per year", f"{sw['mean']:.3g}", _ci(sw, ".3g"))
+        head.add_row(_per_year("switchovers", mission), f"{sw['mean']:.3g}", _ci(sw, ".3g"))
         sf = s.loc["switchovers_failed_per_year"]
         head.add_row("  of which failed", f"{sf['mean']:.3g}", _ci(sf, ".3g"))
     console.print(head)
 
     total = s.loc["downtime_hours_per_year", "mean"]
     # the cause of an outage is the component whose failure took the system down
-    attribution = Table(title="downtime by cause", title_justify="left", box=None,
-                        header_style="bold")
+    title = "downtime by cause" + (" (per year: annualised)" if _annualised(mission) else "")
+    attribution = Table(title=title, title_justify="left", box=None, header_style="bold")
     attribution.add_column("component")
     attribution.add_column("kind")
     attribution.add_column("per year", justify="right")
@@ -89,7 +139,8 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
         hours = s.loc[f"downtime_hours_per_year.{name}", "mean"]
         share = f"{100 * hours / total:.1f}%" if total > 0 else "—"
         failures = s.loc[f"failures_per_year.{name}", "mean"]
-        attribution.add_row(name, kind, format_duration(hours), share, f"{failures:.3g}")
+        attribution.add_row(safe_text(name), kind, format_duration(hours), share,
+                            f"{failures:.3g}")
     console.print(attribution)
 
     if m.crew_names:
@@ -99,7 +150,7 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
         crews.add_column("utilisation", justify="right")
         for c, name in enumerate(m.crew_names):
             u = s.loc[f"crew_utilisation.{name}", "mean"]
-            crews.add_row(name, str(m.crew_size[c]), f"{100 * u:.2f}%")
+            crews.add_row(safe_text(name), str(m.crew_size[c]), f"{100 * u:.2f}%")
         console.print(crews)
     rate = study.events / study.elapsed_s if study.elapsed_s > 0 else math.nan
     console.print(f"[dim]{study.events:,} events in {study.elapsed_s:.2f} s "
@@ -113,19 +164,21 @@ def print_exact(model: CompiledModel, result: ExactResult, console: Console | No
     how = ("Markov chain" if result.method == "ctmc"
            else "renewal theory over independent units")
     console.print(f"[bold]{_title(model.name)}[/bold] — exact, by {how}: {result.states:,} "
-                  f"states, solved in {result.solve_s:.2f} s")
+                  f"states, "
+                  f"solved in {result.solve_s:.2f} s")
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column("metric")
     table.add_column("value", justify="right")
     a = result.steady_state_availability
     table.add_row("steady-state availability", f"{a:.9f}")
     table.add_row("steady-state downtime per year", format_duration((1 - a) * HOURS_PER_YEAR))
-    mission = format_duration(model.mission)
+    mission = model.mission
     if result.interval_availability is not None:
-        table.add_row(f"availability over {mission} from all-up",
+        table.add_row(f"availability over the mission ({mission_text(mission)}), from all-up",
                       f"{result.interval_availability:.9f}")
     if result.failure_frequency is not None:
-        table.add_row("system failures per year",
+        # the long-run rate of the chain, not a mission's count annualised
+        table.add_row("system failures per year (long run)",
                       f"{result.failure_frequency * HOURS_PER_YEAR:.6g}")
     if result.mean_up_time_hours is not None:
         table.add_row("mean up time", format_duration(result.mean_up_time_hours))
@@ -134,12 +187,13 @@ def print_exact(model: CompiledModel, result: ExactResult, console: Console | No
     if result.mttf_hours is not None:
         table.add_row("mean time to first system failure", format_duration(result.mttf_hours))
     if result.expected_outages is not None:
-        table.add_row(f"expected outages in {mission}", f"{result.expected_outages:.6g}")
+        table.add_row(_per_mission("expected outages", mission),
+                      f"{result.expected_outages:.6g}")
     if result.p_system_failure is not None:
-        table.add_row(f"P(outage within {mission})", f"{result.p_system_failure:.6g}")
+        table.add_row(_per_mission("P(outage)", mission), f"{result.p_system_failure:.6g}")
     console.print(table)
     for note in result.notes:
-        console.print(f"[dim]{note}[/dim]")
+        console.print(f"[dim]{safe_text(note)}[/dim]")
 
 
 def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,
@@ -147,14 +201,18 @@ def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,
     """Print simulation against exact values with z-scores."""
     console = console or Console()
     console.print(f"[bold]{_title(model.name)}[/bold] — {study.n_runs:,} runs (seed "
-                  f"{study.seed}, engine {study.engine}) against the exact solution "
-                  f"({result.states:,} states)")
+                  f"{study.seed}, "
+                  f"engine {study.engine}) against the exact solution ({result.states:,} "
+                  "states)")
     out = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("metric", "simulated", "95% CI", "exact", "z"):
-        out.add_column(col, justify="left" if col == "metric" else "right")
+    # every metric compared is one of a mission, from all-up
+    out.add_column(_per_mission("", model.mission).strip())
+    for col in ("simulated", "95% CI", "exact", "z"):
+        out.add_column(col, justify="right")
+    labels = {"outages": "outages", "p_system_failure": "P(outage)"}
     for name, row in table.iterrows():
         flag = "" if abs(row["z"]) <= 4 else " [red]✗[/red]"
-        out.add_row(str(name), f"{row['simulated']:.6g}",
+        out.add_row(safe_text(labels.get(str(name), name)), f"{row['simulated']:.6g}",
                     f"[{row['ci_low']:.6g}, {row['ci_high']:.6g}]", f"{row['exact']:.6g}",
                     f"{row['z']:+.2f}{flag}")
     console.print(out)
@@ -172,8 +230,8 @@ def print_trace(model: CompiledModel, frame: pd.DataFrame) -> None:
         sys.stdout.write(line + "\n")
 
     a = frame.attrs
-    echo(f"{model.name} — replication {a.get('replication')}, seed {a.get('seed')}, engine "
-         f"{a.get('engine')}: {len(frame)} lines")
+    echo(f"{plain_text(model.name)} — replication {a.get('replication')}, seed "
+         f"{a.get('seed')}, engine {a.get('engine')}: {len(frame)} lines")
     echo(f"{'time':>14}  {'event':<14} {'target':<24} {'other':<20} detail")
     for t, event, target, other, detail in frame.itertuples(index=False):
         d = "" if detail == 0 else (f"{detail:g}" if event == "rate" else
