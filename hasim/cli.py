@@ -46,7 +46,12 @@ def _fail(*lines: object, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _load(path: Path) -> tuple[Any, dict[str, Any]]:
+AllowOutside = Annotated[bool, typer.Option(
+    "--allow-outside-data", help="Let empirical laws read data files outside the model's "
+    "folder and the data folder beside it.")]
+
+
+def _load(path: Path, allow_outside_data: bool = False) -> tuple[Any, dict[str, Any]]:
     """Read MODEL once and compile what was read; returns the model and what the manifest
     records of its input: the SHA-256 of exactly the bytes compiled, and of each data file.
 
@@ -66,12 +71,12 @@ def _load(path: Path) -> tuple[Any, dict[str, Any]]:
             # as Path.read_text: universal newlines
             text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except (OSError, UnicodeDecodeError) as exc:
-            load_model(path)  # raises the ModelError that names the problem
+            load_model(path, allow_outside_data=allow_outside_data)  # the ModelError naming it
             _fail(f"{path}: cannot read: {exc}")
         data, lines = parse_yaml(text, source)
         spec = validate_data(data, lines, source)
         inputs = data_files(spec, source)
-        model = compile_spec(spec, lines, source)
+        model = compile_spec(spec, lines, source, allow_outside_data=allow_outside_data)
     except ModelError as exc:
         problems = [str(p) for p in exc.problems]
         _fail(*(problems if len(problems) == 1 else
@@ -96,12 +101,32 @@ def _check_workers(workers: int | None) -> None:
 
 
 def _study(compiled: Any, **options: Any) -> Any:
-    from hasim.runner import run_study
+    """run_study, with its refusals (exit 2: before anything ran), its failures while running
+    (exit 1: an event limit reached, a worker died, memory) and SIGTERM (exit 128 + n) as one
+    line on stderr; Ctrl-C is :func:`main`'s (``interrupted``, exit 130)."""
+    from hasim.errors import HasimError
+    from hasim.limits import EventLimitError
+    from hasim.runner import Terminated, WorkerError, run_study
 
     try:
         return run_study(compiled, **options)
     except MemoryError:
         _fail(f"out of memory for {options['runs']:,} replications; use fewer --runs", code=1)
+    except (EventLimitError, WorkerError) as exc:
+        _fail(str(exc), code=1)
+    except HasimError as exc:
+        _fail(str(exc))
+    except Terminated as exc:
+        typer.echo("terminated", err=True)
+        raise typer.Exit(128 + exc.signum) from None
+    except KeyboardInterrupt:  # (click would print only an empty line)
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(130) from None
+
+
+MaxEvents = Annotated[int, typer.Option(
+    "--max-events", min=1, max=2**62, help="Events one replication may handle; a model "
+    "estimated to need more is refused before it runs.")]
 
 
 @app.command()
@@ -126,6 +151,11 @@ def run(
                                                   help="Progress bar on stderr [default: when "
                                                        "stderr is a terminal]",
                                                   show_default=False)] = None,
+    max_events: MaxEvents = 10_000_000,
+    until_failure: Annotated[bool, typer.Option(
+        "--until-failure", help="Run each replication until the system first fails (no "
+        "mission): mean time to first failure with its interval.")] = False,
+    allow_outside_data: AllowOutside = False,
 ) -> None:
     """Run a Monte Carlo study of MODEL and print a summary."""
     t0 = time.perf_counter()
@@ -144,11 +174,11 @@ def run(
             check_out(out, fmt)  # before the study: a mistake here costs no simulation
         except HasimError as exc:
             _fail(str(exc))
-    compiled, inputs = _load(model)
+    compiled, inputs = _load(model, allow_outside_data)
 
     before = time.perf_counter()
     study = _study(compiled, runs=runs, seed=seed, workers=workers, engine=engine,
-                   progress=progress)
+                   progress=progress, max_events=max_events, until_failure=until_failure)
     from hasim import STARTED
 
     # from hasim's first import to the first replication (interpreter start-up excluded)
@@ -174,12 +204,35 @@ MaxStates = Annotated[int, typer.Option(min=1, help="Largest Markov chain to bui
 
 
 def _exact(compiled: Any, max_states: int) -> Any:
+    """The exact solution, with the states explored shown on stderr (a terminal) while a
+    large chain is built."""
     from hasim.analysis.exact import NotExact, exact
 
+    status: Any = None
+    t0 = time.perf_counter()
+
+    def progress(states: int, transitions: int) -> None:
+        nonlocal status
+        if not sys.stderr.isatty() or time.perf_counter() - t0 < 0.5:
+            return
+        text = f"building the Markov chain: {states:,} states, {transitions:,} transitions"
+        if status is None:
+            from rich.console import Console
+
+            status = Console(stderr=True).status(text)
+            status.start()
+        else:
+            status.update(text)
+
     try:
-        return exact(compiled, max_states=max_states)
+        return exact(compiled, max_states=max_states, progress=progress)
     except NotExact as exc:
         _fail(f"no exact solution: {exc}")
+    except MemoryError:
+        _fail("no exact solution: out of memory; lower --max-states", code=1)
+    finally:
+        if status is not None:
+            status.stop()
 
 
 @app.command("exact")
@@ -188,9 +241,10 @@ def exact_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")
                        ] = False,
     max_states: MaxStates = 200_000,
+    allow_outside_data: AllowOutside = False,
 ) -> None:
     """Solve MODEL exactly: its Markov chain, or renewal theory for independent units."""
-    compiled, _ = _load(model)
+    compiled, _ = _load(model, allow_outside_data)
     result = _exact(compiled, max_states)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False))
@@ -211,6 +265,8 @@ def check(
     max_states: MaxStates = 200_000,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")
                        ] = False,
+    max_events: MaxEvents = 10_000_000,
+    allow_outside_data: AllowOutside = False,
 ) -> None:
     """Simulate MODEL and compare with its exact solution; exit code 1 when they disagree by
     more than 4 standard errors (an availability regression test for your CI)."""
@@ -220,7 +276,7 @@ def check(
         _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     _check_runs(runs)
     _check_workers(workers)
-    compiled, _ = _load(model)
+    compiled, _ = _load(model, allow_outside_data)
     result = _exact(compiled, max_states)
     from hasim.analysis.check import compare
 
@@ -228,7 +284,8 @@ def check(
         _fail("check compares the simulation with the exact mission values, which hasim "
               "computes for Markovian models (exponential laws); this model has only a "
               "steady-state solution (see hasim exact)")
-    study = _study(compiled, runs=runs, seed=seed, workers=workers, engine=engine)
+    study = _study(compiled, runs=runs, seed=seed, workers=workers, engine=engine,
+                   max_events=max_events)
     table = compare(study, result)
     ok = bool((table["z"].abs() <= 4).all())
     if as_json:
@@ -257,6 +314,10 @@ def trace_command(
     until: Annotated[str | None, typer.Option(help="Stop the log at this time, e.g. 30d.")
                      ] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print the log as CSV.")] = False,
+    max_events: MaxEvents = 10_000_000,
+    until_failure: Annotated[bool, typer.Option(
+        "--until-failure", help="Run the replication until the system first fails.")] = False,
+    allow_outside_data: AllowOutside = False,
 ) -> None:
     """Print the event log of one replication of MODEL: time, event, unit, detail."""
     from hasim.engines import ENGINES
@@ -275,10 +336,18 @@ def trace_command(
             _fail(f"--until: {exc}")
         if not limit >= 0:
             _fail(f"--until: must be >= 0, got {until}")
-    compiled, _ = _load(model)
+    compiled, _ = _load(model, allow_outside_data)
+    from hasim.errors import HasimError
+    from hasim.limits import EventLimitError
     from hasim.runner import trace
 
-    frame = trace(compiled, replication=replication, seed=seed, engine=engine, until=limit)
+    try:
+        frame = trace(compiled, replication=replication, seed=seed, engine=engine, until=limit,
+                      max_events=max_events, until_failure=until_failure)
+    except EventLimitError as exc:
+        _fail(str(exc), code=1)
+    except HasimError as exc:
+        _fail(str(exc))
     if as_csv:
         typer.echo(frame.to_csv(index=False), nl=False)
         return
@@ -288,11 +357,11 @@ def trace_command(
 
 
 @app.command()
-def validate(model: ModelArg) -> None:
+def validate(model: ModelArg, allow_outside_data: AllowOutside = False) -> None:
     """Check MODEL and print what it contains; exit code 2 on any mistake."""
     from hasim.report.text import plain_text
 
-    compiled, _ = _load(model)
+    compiled, _ = _load(model, allow_outside_data)
     n_groups = len(compiled.group_units)
     typer.echo(plain_text(
         f"{model}: ok — {compiled.name!r}: {compiled.n_types} component types, "

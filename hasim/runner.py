@@ -14,6 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from hasim.engines import DEFAULT_ENGINE, ENGINES, get_engine
 from hasim.errors import HasimError
 from hasim.limits import BLOCK, DEFAULT_MAX_EVENTS, check_events, check_max_events, check_runs
@@ -31,6 +33,10 @@ def _chunks(runs: int, engine: str) -> list[tuple[int, int]]:
     # then never depend on the number of workers
     size = BLOCK[engine]
     return [(s, min(s + size, runs)) for s in range(0, runs, size)]
+
+
+class WorkerError(HasimError):
+    """A worker process died before it finished its block (killed, or out of memory)."""
 
 
 class Terminated(BaseException):
@@ -70,11 +76,15 @@ def _die_with_parent() -> None:
 
 
 def _report(events: int, reps: int) -> None:
+    # the lock is taken with a timeout, here and in the parent: a worker killed while holding
+    # it must not hang the study (a report lost then only slows the progress bar)
     c = _COUNTERS
-    if c is not None:
-        with c.get_lock():
+    if c is not None and c.get_lock().acquire(timeout=POLL_S):
+        try:
             c[0] += events
             c[1] += reps
+        finally:
+            c.get_lock().release()
 
 
 def _run_chunk(engine: str, model: CompiledModel, seed: int, start: int, stop: int,
@@ -132,6 +142,9 @@ def _millions(n: int) -> str:
 
 
 POLL_S = 0.1
+"""How often the parent of a multi-worker study looks at its workers' progress."""
+IN_FLIGHT = 3
+"""Blocks submitted ahead per worker."""
 """How often the parent of a multi-worker study looks at its workers' progress."""
 
 
@@ -288,6 +301,10 @@ def run_study(
             bar.close()
     elapsed = time.perf_counter() - t0
     result = RunResult.concat([parts[i] for i in range(len(chunks))])
+    if until_failure and np.isnan(result.first_failure_hours).any():
+        rep = int(result.replication[np.isnan(result.first_failure_hours)][0])
+        raise HasimError(f"replication {rep} ran out of events without a system failure (its "
+                         f"units stopped failing): the system never fails, no MTTF")
     return StudyResult(model=model, runs=result, seed=seed, engine=engine, elapsed_s=elapsed,
                        workers=workers, setup_s=t0 - t_setup, until_failure=until_failure)
 
@@ -325,24 +342,41 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
                                initializer=_init_worker, initargs=(counters,))
     clean = False
     try:
-        futures = {pool.submit(_run_chunk, engine, model, seed, start, stop, max_events,
-                               until_failure): i for i, (start, stop) in enumerate(chunks)}
-        pending = set(futures)
+        # a few blocks in flight per worker, more submitted as they finish: the parent stays
+        # responsive (and its queue small) however many blocks a study has
+        futures: dict[Any, int] = {}
+        pending: set[Any] = set()
+        todo = iter(enumerate(chunks))
         done_reps = 0
-        while pending:
+        while True:
+            while len(pending) < IN_FLIGHT * workers:
+                nxt = next(todo, None)
+                if nxt is None:
+                    break
+                i, (start, stop) = nxt
+                future = pool.submit(_run_chunk, engine, model, seed, start, stop, max_events,
+                                     until_failure)
+                futures[future] = i
+                pending.add(future)
+            if not pending:
+                break
             done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
             _check_stop()
             for future in done:
-                parts[futures[future]] = future.result()
-            with counters.get_lock():
-                events, finished = counters[0], counters[1]
-            bar.update(events, finished)
+                parts[futures.pop(future)] = future.result()
+            lock = counters.get_lock()
+            if lock.acquire(timeout=POLL_S):
+                try:
+                    events, finished = counters[0], counters[1]
+                finally:
+                    lock.release()
+                bar.update(events, finished)
             if done and on_chunk is not None:
                 done_reps = sum(parts[i].runs for i in parts)
                 on_chunk(done_reps, runs)
         clean = True
     except BrokenProcessPool:
-        raise HasimError("a worker process died before it finished (killed by a signal, or "
+        raise WorkerError("a worker process died before it finished (killed by a signal, or "
                          "out of memory?); no results were kept") from None
     finally:
         if clean:

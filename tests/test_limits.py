@@ -4,8 +4,8 @@ exact solver's memory check, interrupts and dead workers."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -330,16 +330,103 @@ def _interrupt(proc: subprocess.Popen, sig: int, workers: int) -> None:
     assert not [k for k in kids if _alive(k)]
 
 
+KILL_A_WORKER = """
+import multiprocessing, os, signal, sys
+import hasim
+
+killed = []
+
+def kill_one(done, runs):
+    if not killed:
+        victim = multiprocessing.active_children()[0]
+        os.kill(victim.pid, signal.SIGKILL)
+        killed.append(victim.pid)
+
+try:
+    hasim.run_study(sys.argv[1], runs=200_000, seed=1, workers=2, on_chunk=kill_one)
+except hasim.errors.HasimError as exc:
+    print(type(exc).__name__, exc, killed, flush=True)
+"""
+
+
 def test_a_killed_worker_is_a_clear_error(tmp_path):
-    m = model(tmp_path, PAIR.format(mission="500h", mttf="50h", mttr="5h"))
-    killed = []
+    path = tmp_path / "pair.yaml"
+    path.write_text(textwrap.dedent(PAIR.format(mission="500h", mttf="50h", mttr="5h")))
+    script = tmp_path / "kill.py"
+    script.write_text(KILL_A_WORKER)
+    out = subprocess.run([sys.executable, str(script), str(path)], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert out.stdout.startswith("WorkerError a worker process died"), out.stdout + out.stderr
+    assert "[" in out.stdout  # a worker was killed
 
-    def kill_one(done, runs):
-        if not killed:
-            victim = multiprocessing.active_children()[0]
-            os.kill(victim.pid, signal.SIGKILL)
-            killed.append(victim.pid)
 
-    with pytest.raises(HasimError, match="worker process died"):
-        hasim.run_study(m, runs=200_000, seed=1, workers=2, on_chunk=kill_one)
-    assert killed
+# --- the command line -------------------------------------------------------------------------
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from hasim.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_cli_refuses_an_event_explosion_with_one_line(tmp_path):
+    path = tmp_path / "boom.yaml"
+    path.write_text(textwrap.dedent(FAST_LOOP.format(mission="100y")))
+    result = _cli("run", str(path), "--runs", "5", "--workers", "1")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "boom.yaml" in lines[0] and "component 'a'" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_cli_max_events_and_until_failure(tmp_path):
+    path = tmp_path / "pair.yaml"
+    path.write_text(textwrap.dedent(PAIR.format(mission="1000h", mttf="50h", mttr="5h")))
+    refused = _cli("run", str(path), "--runs", "5", "--workers", "1", "--max-events", "10")
+    assert refused.exit_code == 2 and "--max-events" in refused.output
+    ok = _cli("run", str(path), "--runs", "200", "--workers", "1", "--seed", "1",
+              "--until-failure")
+    assert ok.exit_code == 0, ok.output
+    assert "until the first system failure" in ok.output and "MTTF" in ok.output
+    capped = _cli("run", str(path), "--runs", "20", "--workers", "1", "--until-failure",
+                  "--max-events", "3")
+    assert capped.exit_code == 1
+    assert re.match(r"error: replication \d+ handled 3 events", capped.output)
+    as_json = _cli("run", str(path), "--runs", "200", "--workers", "1", "--seed", "1",
+                   "--until-failure", "--json")
+    import json
+
+    data = json.loads(as_json.output)
+    assert data["until_failure"] is True and data["mttf"]["method"] == "until_failure"
+
+
+@pytest.mark.parametrize(("sig", "code", "word"), [(signal.SIGINT, 130, "interrupted"),
+                                                   (signal.SIGTERM, 143, "terminated")])
+def test_cli_stops_on_ctrl_c_and_sigterm(sig, code, word):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hasim", "run", str(ROOT / "models" / "bench-15.yaml"),
+         "--runs", "10000000", "--workers", "2", "--progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.time() + 60
+        while len(_children(proc.pid)) < 2 and time.time() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)
+        kids = _children(proc.pid)
+        assert len(kids) >= 2
+        t0 = time.perf_counter()
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=10)
+        assert time.perf_counter() - t0 < 2.0
+        assert proc.returncode == code
+        assert err.strip().splitlines()[-1] == word
+        assert "Traceback" not in err
+        time.sleep(0.5)
+        assert not [k for k in kids if _alive(k)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -90,13 +90,26 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
     m = study.model
     s = study.summary()
     mission = m.mission
-    console.print(f"[bold]{_title(m.name)}[/bold] — {study.n_runs} runs of "
-                  f"{mission_text(mission)}, seed {study.seed}, engine {study.engine}")
-
     head = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     head.add_column("metric")
     head.add_column("estimate", justify="right")
     head.add_column("95% CI", justify="right")
+
+    def duration_row(label: str, r: pd.Series) -> None:
+        ci = "" if math.isnan(r["ci_low"]) else \
+            f"[{format_duration(r['ci_low'])}, {format_duration(r['ci_high'])}]"
+        head.add_row(label, format_duration(r["mean"]), ci)
+
+    if study.until_failure:
+        console.print(f"[bold]{_title(m.name)}[/bold] — {study.n_runs} runs until the first "
+                      f"system failure, seed {study.seed}, engine {study.engine}")
+        duration_row("mean time to first failure (MTTF)", s.loc["mttf_hours"])
+        for q in (10, 50, 90):
+            duration_row(f"time to first failure, p{q}", s.loc[f"first_failure_hours_p{q}"])
+        console.print(head)
+        return
+    console.print(f"[bold]{_title(m.name)}[/bold] — {study.n_runs} runs of "
+                  f"{mission_text(mission)}, seed {study.seed}, engine {study.engine}")
     a = s.loc["availability"]
     head.add_row("availability", f"{a['mean']:.6f}", _ci(a, ".6f"))
     nines = s.loc["nines"]
@@ -113,6 +126,14 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
                      f"[{format_duration(mo['ci_low'])}, {format_duration(mo['ci_high'])}]")
     p = s.loc["p_system_failure"]
     head.add_row(_per_mission("P(outage)", mission), f"{p['mean']:.3f}", _ci(p, ".3f"))
+    mut = s.loc["mean_up_time_hours"]
+    censored = int(s.loc["censored_runs", "mean"])
+    label = "mean up time per outage"
+    if math.isinf(mut["mean"]):
+        head.add_row(label, f"> {format_duration(mut['ci_low'])}", "")
+    else:
+        duration_row(label, mut)
+    head.add_row("  runs without an outage", f"{censored:,} of {study.n_runs:,}", "")
     for q in (50, 90, 99):
         r = s.loc[f"downtime_hours_p{q}"]
         head.add_row(f"{_per_mission('downtime', mission)}, p{q}", format_duration(r["mean"]),
@@ -154,7 +175,8 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
         console.print(crews)
     rate = study.events / study.elapsed_s if study.elapsed_s > 0 else math.nan
     console.print(f"[dim]{study.events:,} events in {study.elapsed_s:.2f} s "
-                  f"({rate:,.0f} events/s, {study.workers} workers)[/dim]")
+                  f"({rate:,.0f} events/s, {study.workers} worker"
+                  f"{'s' if study.workers != 1 else ''})[/dim]")
 
 
 def print_exact(model: CompiledModel, result: ExactResult, console: Console | None = None
