@@ -60,17 +60,25 @@ def _load(path: Path, allow_outside_data: bool = False) -> tuple[Any, dict[str, 
     """
     from hasim.errors import ModelError
     from hasim.model.compile import compile_spec, load_model
-    from hasim.model.load import parse_yaml, validate_data
+    from hasim.model.load import (
+        MAX_MODEL_BYTES,
+        ReadError,
+        parse_yaml,
+        read_limited,
+        validate_data,
+    )
     from hasim.output import data_files
     from hasim.report.text import plain_text
 
     source = str(path)
     try:
         try:
-            raw = path.read_bytes()
+            # a regular file within the size limit, checked before it is opened (a FIFO
+            # would block)
+            raw = read_limited(path, MAX_MODEL_BYTES)
             # as Path.read_text: universal newlines
             text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-        except (OSError, UnicodeDecodeError) as exc:
+        except (ReadError, UnicodeDecodeError) as exc:
             load_model(path, allow_outside_data=allow_outside_data)  # the ModelError naming it
             _fail(f"{path}: cannot read: {exc}")
         data, lines = parse_yaml(text, source)

@@ -65,8 +65,22 @@ def test_safe_text_escapes_markup_and_control_characters():
     assert "[/bold] [link=https://evil.example]x\\x1b[31mred" in shown
 
 
-def test_hostile_model_name_through_every_command(tmp_path):
+MARKUP = "[/bold] [link=https://evil.example]x[red]red"
+"""A name the loader accepts (it refuses control characters in any string, see
+tests/test_hostile_models.py) but that rich would obey."""
+
+
+def test_control_characters_in_a_name_are_refused_with_a_clean_message(tmp_path):
     model = write(tmp_path / "m.yaml")
+    for args in (["validate", str(model)], ["run", str(model), "--runs", "2"]):
+        r = hasim(*args, cwd=tmp_path)
+        assert r.returncode == 2 and r.stderr.startswith("error: ") and "\\x1b" in r.stderr
+        for raw in RAW:
+            assert raw not in r.stdout and raw not in r.stderr, (args, raw)
+
+
+def test_hostile_model_name_through_every_command(tmp_path):
+    model = write(tmp_path / "m.yaml", name=json.dumps(MARKUP))
     out = tmp_path / "results"
     commands = {
         "validate": ["validate", str(model)],
@@ -86,12 +100,12 @@ def test_hostile_model_name_through_every_command(tmp_path):
         for raw in RAW:
             assert raw not in r.stdout and raw not in r.stderr, (what, raw)
         if what == "run --json":
-            assert json.loads(r.stdout)["model"] == NAME  # JSON keeps the string exact
+            assert json.loads(r.stdout)["model"] == MARKUP  # JSON keeps the string exact
         elif what != "validate":
             # the markup is printed as text (rich may wrap the line)
-            assert "[/bold][link=https://evil.example]x\\x1b[31mred" in "".join(
+            assert "[/bold][link=https://evil.example]x[red]red" in "".join(
                 r.stdout.split()), what
-    assert json.loads((out / "manifest.json").read_text())["model_name"] == NAME
+    assert json.loads((out / "manifest.json").read_text())["model_name"] == MARKUP
 
 
 def test_hostile_key_in_an_error_message(tmp_path):
@@ -100,7 +114,7 @@ def test_hostile_key_in_an_error_message(tmp_path):
                      '{failure: 1h, repair: 1h}\nsystem: a\n')
     r = hasim("validate", str(model), cwd=tmp_path)
     assert r.returncode == 2 and r.stderr.startswith("error: ")
-    assert "\\x1b]8;;x\\x07\\x0d" in r.stderr
+    assert "\\x1b" in r.stderr  # the loader names the control character, escaped
     for raw in RAW:
         assert raw not in r.stderr
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import hasim
 
 PACKAGE = Path(hasim.__file__).parent
-COMMON = ("hasim.model", "hasim.units", "hasim.rng", "hasim.errors", "hasim.events")
+COMMON = ("hasim.model", "hasim.units", "hasim.rng", "hasim.errors", "hasim.events",
+          "hasim.limits")
 ALLOWED = {
     # module prefix: hasim modules it may import (besides COMMON and the package root)
     "hasim.cli": ("hasim.report", "hasim.output", "hasim.runner", "hasim.engines",
@@ -26,6 +27,7 @@ ALLOWED = {
     "hasim.model": (),
     "hasim.units": (),
     "hasim.errors": (),
+    "hasim.limits": (),
     "hasim.rng": (),
     "hasim.events": (),
 }
