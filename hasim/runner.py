@@ -388,6 +388,19 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop the pool's workers now (an error, Ctrl-C or SIGTERM): queued blocks are cancelled
     and running workers are terminated, not waited for."""
+    import threading
+
+    previous = threading.excepthook
+
+    def quiet(args: Any) -> None:
+        # the pool's feeder and manager threads may find their pipes closed under them
+        if not issubclass(args.exc_type, (OSError, EOFError, ValueError)):
+            previous(args)
+
+    threading.excepthook = quiet
+    queue = getattr(pool, "_call_queue", None)
+    if queue is not None:  # its feeder thread prints a traceback of a pipe closed under it
+        queue._on_queue_feeder_error = lambda exc, obj: None
     processes = list(getattr(pool, "_processes", {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
@@ -397,6 +410,15 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         p.join(timeout=2)
         if p.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
             p.kill()
+    # let the pool's manager thread see its workers gone, then forget it: Python 3.11's exit
+    # hook would otherwise wake it through a pipe it has closed (a traceback at exit)
+    from concurrent.futures import process as futures_process
+
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=2)
+        if not manager.is_alive():
+            getattr(futures_process, "_threads_wakeups", {}).pop(manager, None)
 
 
 class _signals_raise:
