@@ -125,11 +125,19 @@ def _study(compiled: Any, **options: Any) -> Any:
     except HasimError as exc:
         _fail(str(exc))
     except Terminated as exc:
-        typer.echo("terminated", err=True)
-        raise typer.Exit(128 + exc.signum) from None
+        _stopped("terminated", 128 + exc.signum)
     except KeyboardInterrupt:  # (click would print only an empty line)
-        typer.echo("interrupted", err=True)
-        raise typer.Exit(130) from None
+        _stopped("interrupted", 130)
+
+
+def _stopped(word: str, code: int) -> NoReturn:
+    """Say why and exit at once: the study's workers are stopped and nothing was written; the
+    interpreter's exit hooks are skipped, because those of a stopped process pool may print
+    tracebacks of pipes closed under its threads (Python 3.11)."""
+    typer.echo(word, err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 MaxEvents = Annotated[int, typer.Option(

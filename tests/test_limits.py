@@ -422,7 +422,7 @@ def test_cli_stops_on_ctrl_c_and_sigterm(sig, code, word):
         _, err = proc.communicate(timeout=10)
         assert time.perf_counter() - t0 < 2.0
         assert proc.returncode == code
-        assert err.strip().splitlines()[-1] == word
+        assert err.strip().splitlines()[-1] == word, err
         assert "Traceback" not in err
         time.sleep(0.5)
         assert not [k for k in kids if _alive(k)]
