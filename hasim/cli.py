@@ -19,9 +19,6 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-MAX_RUNS = 10**9
-"""Most replications a study may ask for (its per-replication arrays alone would take tens of
-gigabytes); also bounds ``trace --replication``."""
 WORKERS_PER_CORE = 4
 """``--workers`` above this many per core is refused: processes beyond the cores only cost
 memory (each holds the model and the kernel), and results never depend on the number."""
@@ -55,34 +52,18 @@ def _load(path: Path, allow_outside_data: bool = False) -> tuple[Any, dict[str, 
     """Read MODEL once and compile what was read; returns the model and what the manifest
     records of its input: the SHA-256 of exactly the bytes compiled, and of each data file.
 
-    (As :func:`hasim.load_model` does, in its steps: that reads the file itself, and the
-    manifest must not hash a second read, which may differ when the file is being edited.)
+    (:func:`hasim.load_model` in its two steps, read_spec and compile_spec, so that the
+    manifest hashes the bytes read, not a second read of a file that may be being edited.)
     """
     from hasim.errors import ModelError
-    from hasim.model.compile import compile_spec, load_model
-    from hasim.model.load import (
-        MAX_MODEL_BYTES,
-        ReadError,
-        parse_yaml,
-        read_limited,
-        validate_data,
-    )
+    from hasim.model.compile import compile_spec
+    from hasim.model.load import read_spec
     from hasim.output import data_files
     from hasim.report.text import plain_text
 
     source = str(path)
     try:
-        try:
-            # a regular file within the size limit, checked before it is opened (a FIFO
-            # would block)
-            raw = read_limited(path, MAX_MODEL_BYTES)
-            # as Path.read_text: universal newlines
-            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-        except (ReadError, UnicodeDecodeError) as exc:
-            load_model(path, allow_outside_data=allow_outside_data)  # the ModelError naming it
-            _fail(f"{path}: cannot read: {exc}")
-        data, lines = parse_yaml(text, source)
-        spec = validate_data(data, lines, source)
+        raw, spec, lines = read_spec(path)
         inputs = data_files(spec, source)
         model = compile_spec(spec, lines, source, allow_outside_data=allow_outside_data)
     except ModelError as exc:
@@ -97,6 +78,8 @@ def _load(path: Path, allow_outside_data: bool = False) -> tuple[Any, dict[str, 
 
 
 def _check_runs(runs: int) -> None:
+    from hasim.limits import MAX_RUNS
+
     if runs > MAX_RUNS:
         _fail(f"--runs: at most {MAX_RUNS:,} replications, got {runs:,}")
 
@@ -341,6 +324,8 @@ def trace_command(
 
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    from hasim.limits import MAX_RUNS
+
     if replication >= MAX_RUNS:
         _fail(f"--replication: at most {MAX_RUNS - 1:,} (studies have at most {MAX_RUNS:,} "
               f"replications), got {replication:,}")

@@ -142,13 +142,13 @@ def check_runs(model: CompiledModel, runs: int) -> None:
                          f"into several studies with different seeds")
     per_run = BYTES_PER_RUN + 8 * (3 * model.n_types + len(model.crew_names))
     need = runs * per_run
-    available = _available_memory()
+    available = available_memory()
     if available is not None and need > available:
         raise HasimError(f"{runs:,} replications need about {need / 2**30:,.1f} GiB for their "
                          f"results, more than the {available / 2**30:,.1f} GiB available")
 
 
-def _available_memory() -> int | None:
+def available_memory() -> int | None:
     """Memory available to this process (bytes), or None if unknown."""
     try:
         with open("/proc/meminfo", encoding="ascii") as f:

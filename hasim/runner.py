@@ -363,7 +363,8 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
             done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
             _check_stop()
             for future in done:
-                parts[futures.pop(future)] = future.result()
+                part = parts[futures.pop(future)] = future.result()
+                done_reps += part.runs
             lock = counters.get_lock()
             if lock.acquire(timeout=POLL_S):
                 try:
@@ -372,7 +373,6 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
                     lock.release()
                 bar.update(events, finished)
             if done and on_chunk is not None:
-                done_reps = sum(parts[i].runs for i in parts)
                 on_chunk(done_reps, runs)
         clean = True
     except BrokenProcessPool:

@@ -223,11 +223,7 @@ def group_detection_table(lam: float, delta: float, gamma: float, mu: float, sig
         if s:
             moves.append((f"{a}{o}0", sigma))
         t[f"{a}{o}{s}"] = moves
-    t["NUD"] = [("NDD", dormant * lam), ("NUR", delta)]
-    t["NDD"] = [("NDR", 2 * delta)]
-    t["NUR"] = [("UU0", mu), ("NDR", dormant * lam)]
-    t["NDR"] = [("UD0", mu), ("NRR", delta)]
-    t["NRR"] = [("UR0", 2 * mu)]
+    _no_member_up(t, lam, delta, mu, dormant)
     return explore("UU0", lambda x: t[x])
 
 
@@ -261,6 +257,16 @@ def test_group_detection_slower_than_repair_is_cancelled_by_the_repair(mode: str
                                                           rel=REL)
 
 
+def _no_member_up(t: Table, lam: float, delta: float, mu: float, dormant: float) -> None:
+    """The N states, where no member of the pair is active (group_detection_table's
+    docstring), added to ``t``."""
+    t["NUD"] = [("NDD", dormant * lam), ("NUR", delta)]
+    t["NDD"] = [("NDR", 2 * delta)]
+    t["NUR"] = [("UU0", mu), ("NDR", dormant * lam)]
+    t["NDR"] = [("UD0", mu), ("NRR", delta)]
+    t["NRR"] = [("UR0", 2 * mu)]
+
+
 def at_once_table(lam: float, delta: float, mu: float, sigma: float, c: float,
                   dormant: float = 1.0) -> Table:
     """Standby pair, unit detection δ, a ``0s`` group health check: the switchover is attempted
@@ -285,11 +291,7 @@ def at_once_table(lam: float, delta: float, mu: float, sigma: float, c: float,
         if s:
             moves.append((f"U{o}0", sigma))
         t[f"U{o}{s}"] = moves
-    t["NUD"] = [("NDD", dormant * lam), ("NUR", delta)]
-    t["NDD"] = [("NDR", 2 * delta)]
-    t["NUR"] = [("UU0", mu), ("NDR", dormant * lam)]
-    t["NDR"] = [("UD0", mu), ("NRR", delta)]
-    t["NRR"] = [("UR0", 2 * mu)]
+    _no_member_up(t, lam, delta, mu, dormant)
     return explore("UU0", lambda x: t[x])
 
 

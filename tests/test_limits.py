@@ -24,6 +24,7 @@ from hasim.errors import HasimError
 from hasim.limits import MAX_RUNS, EventLimitError, estimate_events
 from hasim.model.compile import load_model
 from tests.stats import assert_close
+from tests.test_engines import TIE_B
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -194,16 +195,7 @@ def test_until_failure_skips_a_down_and_up_at_the_same_instant(tmp_path):
     """Tie case (b) of issue 7: x fails at 12 h just before y's repair ends at 12 h — down and
     up at one instant, no failure. At 21 h x's repair ends before y fails; at 33 h x fails,
     then y (scheduled later): the first failure is at 33 h, in both engines."""
-    m = model(tmp_path, """
-        hasim: 1
-        name: tie b
-        mission: 30h
-        crews: {c: {size: 1}}
-        components:
-          x: {failure: {fixed: 12h}, repair: {fixed: 9h}, crew: c}
-          y: {failure: {fixed: 9h}, repair: {fixed: 3h}}
-        system: {parallel: [x, y]}
-    """)
+    m = model(tmp_path, TIE_B)
     assert reference(m, 1, 0, 1).outages[0] == 0  # over the mission: no outage at all
     for run in (reference, fast):
         assert run(m, 1, 0, 1, until_failure=True).first_failure_hours[0] == 33.0
@@ -247,7 +239,7 @@ def test_exact_refuses_a_chain_that_cannot_fit(tmp_path, monkeypatch):
 
     m = model(tmp_path, PAIR.format(mission="10h", mttf="50h", mttr="5h"))
     assert len(build_chain(m).states) == 3
-    monkeypatch.setattr(hasim.limits, "_available_memory", lambda: chain_bytes(2, 2))
+    monkeypatch.setattr(hasim.limits, "available_memory", lambda: chain_bytes(2, 2))
     with pytest.raises(NotExact, match="GiB"):
         build_chain(m)
 

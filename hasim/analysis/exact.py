@@ -463,9 +463,9 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
     """
     from scipy import sparse
 
-    from hasim.limits import _available_memory
+    from hasim.limits import available_memory
 
-    available = _available_memory()
+    available = available_memory()
     b = _Builder(m)
     start = b.initial()
     index = {start: 0}

@@ -436,6 +436,13 @@ def validate_data(data: Any, lines: LineMap | None = None, source: str = "<model
 
 def load_spec(path: str | Path) -> tuple[ModelSpec, LineMap]:
     """Read and validate a model file; returns the spec and its line map."""
+    _, spec, lines = read_spec(path)
+    return spec, lines
+
+
+def read_spec(path: str | Path) -> tuple[bytes, ModelSpec, LineMap]:
+    """Read and validate a model file; returns the bytes read (which a manifest hashes: the
+    very bytes validated), the spec and its line map."""
     path = Path(path)
     source = str(path)
     try:
@@ -454,4 +461,4 @@ def load_spec(path: str | Path) -> tuple[ModelSpec, LineMap]:
         raise _refusal(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): a model file is YAML "
                        "text", line, source) from None
     data, lines = parse_yaml(text, source)
-    return validate_data(data, lines, source), lines
+    return raw, validate_data(data, lines, source), lines
