@@ -247,7 +247,7 @@ def test_exact_refuses_a_chain_that_cannot_fit(tmp_path, monkeypatch):
 def test_exact_reports_progress(tmp_path):
     m = load_model(ROOT / "models" / "quorum-markov.yaml")
     seen = []
-    chain = build_chain(m, progress=lambda s, t: seen.append((s, t)))
+    chain = build_chain(m, progress=lambda s, t, n: seen.append((s, t)))
     assert seen and seen[-1][0] == len(chain.states)
     off_diagonal = chain.Q.nnz - int((chain.Q.diagonal() != 0).sum())
     assert seen[-1][1] >= off_diagonal  # transitions, duplicates summed in Q

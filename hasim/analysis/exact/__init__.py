@@ -1,0 +1,94 @@
+"""Exact analysis beside every simulation: the Markov chain of a model, or renewal theory.
+
+* **Markovian models** — every failure, repair, detection, crew response, switchover and group
+  detection law is exponential (or a zero delay): :func:`build_chain` builds the
+  continuous-time Markov chain of the compiled model with the rules of the engines
+  (DESIGN.md, "Semantics"), one module per mechanism — :mod:`.units` (failures, detection),
+  :mod:`.crews` (responses, repairs, queue disciplines), :mod:`.standby` (switchovers, health
+  checks). Each rule yields labelled branches (next state, rate, kind); :mod:`.build` explores
+  the states reachable from all-up. Interchangeable units are tracked as counts
+  (:mod:`.lumping`: equal signature in the lowered Program and symmetric in the structure);
+  the state layout is in :mod:`.state`. :mod:`.linalg` solves the chain: the steady state, the
+  interval availability over the mission starting all-up (what a Monte Carlo estimates), the
+  failure frequency, mean up and down times, the mean time to the first system failure, and
+  the expected number of outages and the probability of at least one within the mission.
+* **Independent components with any laws** (no standby groups, no crew that can make a repair
+  wait): renewal theory (:mod:`.renewal`) — exact for any laws, in the steady state only.
+* Anything else is refused with the reason (:class:`NotExact`), never answered approximately.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from hasim.analysis.exact.build import (
+    DEFAULT_MAX_STATES,
+    Chain,
+    build_chain,
+    chain_bytes,
+)
+from hasim.analysis.exact.linalg import (
+    DENSE_LIMIT,
+    mission_integral,
+    solve_chain,
+    steady_state,
+    transient,
+)
+from hasim.analysis.exact.lumping import lumped_types, signature
+from hasim.analysis.exact.renewal import _independent, independent_units
+from hasim.analysis.exact.result import ExactResult, NotExact
+from hasim.model.compile import CompiledModel
+
+__all__ = [
+    "DEFAULT_MAX_STATES",
+    "DENSE_LIMIT",
+    "Chain",
+    "ExactResult",
+    "NotExact",
+    "build_chain",
+    "chain_bytes",
+    "exact",
+    "independent_units",
+    "lumped_types",
+    "mission_integral",
+    "signature",
+    "solve_chain",
+    "steady_state",
+    "transient",
+]
+
+
+def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
+          progress: Callable[[int, int, int], None] | None = None) -> ExactResult:
+    """Exact values for ``m``, by its Markov chain or by renewal theory. ``progress`` is called
+    while the chain is built (:func:`build_chain`).
+
+    Raises
+    ------
+    NotExact
+        With the reason, when neither method applies.
+    """
+    t0 = time.perf_counter()
+    try:
+        chain = build_chain(m, max_states, progress)
+    except NotExact as markov_reason:
+        if not independent_units(m):
+            raise NotExact(f"{markov_reason}; renewal theory needs independent units (no "
+                           "standby groups, no crew serving more units than its size)") from None
+        A, combos = _independent(m, max_states)
+        return ExactResult(
+            method="renewal", steady_state_availability=A, interval_availability=None,
+            failure_frequency=None, mean_up_time_hours=None, mean_down_time_hours=None,
+            mttf_hours=None, expected_outages=None, p_system_failure=None, states=combos,
+            mission_hours=m.mission, solve_s=time.perf_counter() - t0,
+            notes=(f"not Markovian ({markov_reason}): steady state only, by renewal theory "
+                   "over independent units",))
+    v = solve_chain(chain, m.mission)
+    return ExactResult(
+        method="ctmc", steady_state_availability=v["steady_state_availability"],
+        interval_availability=v["interval_availability"],
+        failure_frequency=v["failure_frequency"], mean_up_time_hours=v["mean_up_time_hours"],
+        mean_down_time_hours=v["mean_down_time_hours"], mttf_hours=v["mttf_hours"],
+        expected_outages=v["expected_outages"], p_system_failure=v["p_system_failure"],
+        states=len(chain.states), mission_hours=m.mission, solve_s=time.perf_counter() - t0)

@@ -1,0 +1,152 @@
+"""Building the chain: every state reachable from all-up, breadth first, by the rules of each
+mechanism (:data:`RULES`), with progress, a memory check and a refusal that says why a chain is
+too large."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hasim.analysis.exact import crews, standby, units
+from hasim.analysis.exact.result import NotExact
+from hasim.analysis.exact.state import PHASES, Branch, Setup, State
+from hasim.model.compile import CompiledModel
+
+DEFAULT_MAX_STATES = 200_000
+PROGRESS_EVERY = 10_000
+"""States explored between progress reports (and memory checks)."""
+
+RULES: tuple[Callable[[Setup, State], Iterator[Branch]], ...] = (
+    units.branches, crews.branches, standby.branches)
+"""Each mechanism's transitions out of a state; a new mechanism adds its rules here."""
+
+BYTES_PER_STATE = 700
+"""Memory a chain takes per state while it is built and solved (the state's tuples, its index
+entry, the solution vectors), measured on the bundled models; with BYTES_PER_TRANSITION and
+LU_FILL, what :func:`build_chain` checks against the memory available."""
+BYTES_PER_TRANSITION = 120
+"""Per transition: its (row, col, rate) in Python lists, then in the sparse generator."""
+LU_FILL = 30
+"""Sparse LU factors take up to this many times the generator's nonzeros (16 bytes each)."""
+
+Progress = Callable[[int, int, int], None]
+"""Called with (states explored, transitions, states found): explored / found is the share
+of the breadth-first search done."""
+
+
+@dataclass
+class Chain:
+    """A continuous-time Markov chain of a model: states, generator, which states are up."""
+
+    states: list[State]
+    Q: Any
+    """scipy.sparse CSR generator, rows sum to 0."""
+    up: np.ndarray
+    initial: int
+    transitions: Counter[str] = field(default_factory=Counter)
+    """Transitions by kind (failure, detection, ...)."""
+
+
+def chain_bytes(states: int, transitions: int) -> int:
+    """Estimated peak memory of building and solving a chain of this size."""
+    solve = 16 * LU_FILL * (transitions + states)
+    return BYTES_PER_STATE * states + BYTES_PER_TRANSITION * transitions + solve
+
+
+def _check_memory(states: int, transitions: int, available: int | None) -> None:
+    need = chain_bytes(states, transitions)
+    if available is not None and need > available:
+        raise NotExact(f"the Markov chain needs about {need / 2**30:,.1f} GiB at "
+                       f"{states:,} states and {transitions:,} transitions (and growing), more "
+                       f"than the {available / 2**30:,.1f} GiB available; lower --max-states or "
+                       f"simplify the model")
+
+
+def why_large(x: Setup, states: list[State]) -> str:
+    """What makes a chain large: the parts of the state with the most distinct values."""
+    parts: list[tuple[int, str]] = []
+    for c, cls in enumerate(x.classes):
+        seen = {s[0][PHASES * c:PHASES * (c + 1)] for s in states}
+        what = (f"{cls.size} interchangeable units" if cls.size > 1 else "one unit")
+        parts.append((len(seen), f"{x.describe(c)} ({what}): {len(seen):,} combinations of "
+                                 "phases"))
+    m = x.m
+    for k, name in enumerate(m.crew_names):
+        seen_q = {s[1][k] for s in states}
+        if len(seen_q) > 1:
+            served = sorted({x.describe(c) for c in x.crew_classes[k]})
+            parts.append((len(seen_q), f"the queue of crew {name} ({x.discipline[k]}, "
+                                       f"serving {', '.join(served)}): {len(seen_q):,} "
+                                       "orders of waiting jobs"))
+    for g in range(m.n_groups):
+        seen_g = {s[2][g] for s in states}
+        parts.append((len(seen_g), f"{m.group_label(g)}: {len(seen_g):,} group states"))
+    parts.sort(key=lambda p: -p[0])
+    return "; ".join(text for _, text in parts[:3])
+
+
+def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
+                progress: Progress | None = None) -> Chain:
+    """The Markov chain of a model whose laws are all exponential (or zero delays).
+
+    ``progress`` is called every PROGRESS_EVERY states explored (and at the end); the memory
+    the chain will need is checked against the memory available as it grows.
+
+    Raises
+    ------
+    NotExact
+        When a law is not exponential, the chain has more than ``max_states`` states (the
+        message names the parts of the state that make it large), or it would not fit in
+        memory.
+    """
+    from scipy import sparse
+
+    from hasim.limits import available_memory
+
+    available = available_memory()
+    x = Setup.of(m)
+    start = x.initial()
+    index = {start: 0}
+    states = [start]
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    kinds: Counter[str] = Counter()
+    explored = 0
+    while explored < len(states):
+        s = states[explored]
+        i = explored
+        explored += 1
+        if explored % PROGRESS_EVERY == 0:
+            _check_memory(len(states), len(vals), available)
+            if progress is not None:
+                progress(explored, len(vals), len(states))
+        for rule in RULES:
+            for t, rate, kind in rule(x, s):
+                if rate <= 0 or t == s:
+                    continue
+                j = index.get(t)
+                if j is None:
+                    if len(states) >= max_states:
+                        raise NotExact(
+                            f"the Markov chain has more than {max_states:,} states; raise the "
+                            "limit (--max-states) or simplify the model; the largest parts of "
+                            f"the state: {why_large(x, states)}")
+                    j = index[t] = len(states)
+                    states.append(t)
+                rows.append(i)
+                cols.append(j)
+                vals.append(rate)
+                kinds[kind] += 1
+    n = len(states)
+    _check_memory(n, len(vals), available)
+    if progress is not None:
+        progress(explored, len(vals), n)
+    Q = sparse.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
+    Q = (Q - sparse.diags(np.asarray(Q.sum(axis=1)).ravel())).tocsr()
+    up = np.array([x.is_up(s) for s in states])
+    return Chain(states=states, Q=Q, up=up, initial=0, transitions=kinds)
