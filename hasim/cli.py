@@ -210,7 +210,7 @@ def _exact(compiled: Any, max_states: int) -> Any:
     status: Any = None
     t0 = time.perf_counter()
 
-    def progress(states: int, transitions: int) -> None:
+    def progress(states: int, transitions: int, found: int) -> None:
         nonlocal status
         if not sys.stderr.isatty() or time.perf_counter() - t0 < 0.5:
             return

@@ -668,13 +668,18 @@ system: {system}
 def test_renewal_single_unit() -> None:
     """One unit, Weibull failure (mean 1000 h), uniform detection (mean 2 h), lognormal repair
     (mean 10 h): alternating renewal process, A = 1000/(1000 + 2 + 10) = 1000/1012 whatever
-    the shapes. No transient solution: every mission value is None."""
+    the shapes; one failure per cycle: w = 1/1012 per hour, mean up time 1000 h, mean down
+    time 12 h. No transient solution: every mission value is None."""
     r_ex = solve(RENEWAL.format(crews="", count=1, crew="", system="a"))
     assert r_ex.method == "renewal"
     assert r_ex.states == 2
     assert r_ex.steady_state_unavailability == pytest.approx(12 / 1012, rel=REL)
-    for name in ("interval_availability", "failure_frequency", "mean_up_time_hours",
-                 "mean_down_time_hours", "mttf_hours", "expected_outages", "p_system_failure"):
+    assert r_ex.failure_frequency == pytest.approx(1 / 1012, rel=REL)
+    assert r_ex.mean_up_time_hours == pytest.approx(1000, rel=REL)
+    assert r_ex.mean_down_time_hours == pytest.approx(12, rel=REL)
+    assert r_ex.importance["a"]["birnbaum"] == pytest.approx(1.0, rel=REL)
+    for name in ("interval_availability", "mttf_hours", "expected_outages",
+                 "p_system_failure"):
         assert getattr(r_ex, name) is None, name
     assert r_ex.notes and "renewal" in r_ex.notes[0]
     d = r_ex.to_dict()

@@ -36,7 +36,7 @@ from hasim.analysis.exact.linalg import (
     transient,
 )
 from hasim.analysis.exact.lumping import lumped_types, signature
-from hasim.analysis.exact.renewal import _independent, independent_units
+from hasim.analysis.exact.renewal import RenewalValues, independent_units, renewal_values
 from hasim.analysis.exact.result import ExactResult, NotExact
 from hasim.model.compile import CompiledModel
 
@@ -46,12 +46,14 @@ __all__ = [
     "Chain",
     "ExactResult",
     "NotExact",
+    "RenewalValues",
     "build_chain",
     "chain_bytes",
     "exact",
     "independent_units",
     "lumped_types",
     "mission_integral",
+    "renewal_values",
     "signature",
     "solve_chain",
     "steady_state",
@@ -76,14 +78,20 @@ def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
         if not independent_units(m):
             raise NotExact(f"{markov_reason}; renewal theory needs independent units (no "
                            "standby groups, no crew serving more units than its size)") from None
-        A, combos = _independent(m, max_states)
+        rv = renewal_values(m, max_states)
         return ExactResult(
-            method="renewal", steady_state_availability=A, interval_availability=None,
-            failure_frequency=None, mean_up_time_hours=None, mean_down_time_hours=None,
-            mttf_hours=None, expected_outages=None, p_system_failure=None, states=combos,
+            method="renewal", steady_state_availability=rv.steady_state_availability,
+            interval_availability=None, failure_frequency=rv.failure_frequency,
+            mean_up_time_hours=rv.mean_up_time_hours,
+            mean_down_time_hours=rv.mean_down_time_hours, mttf_hours=None,
+            expected_outages=None, p_system_failure=None, states=rv.evaluations,
             mission_hours=m.mission, solve_s=time.perf_counter() - t0,
-            notes=(f"not Markovian ({markov_reason}): steady state only, by renewal theory "
-                   "over independent units",))
+            importance={t.type: {"birnbaum": t.birnbaum, "criticality": t.criticality,
+                                 "raw": t.raw, "rrw": t.rrw,
+                                 "failure_frequency": t.failure_frequency}
+                        for t in rv.types},
+            notes=(f"not Markovian ({markov_reason}): steady-state values only, by renewal "
+                   "theory over independent units",))
     v = solve_chain(chain, m.mission)
     return ExactResult(
         method="ctmc", steady_state_availability=v["steady_state_availability"],

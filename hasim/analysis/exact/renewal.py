@@ -1,55 +1,323 @@
-"""Independent units with any laws: renewal theory and the structure function.
+"""Renewal theory for independent units with any laws: availability, failure frequency, mean up
+and down times, and the importance of each component type — exact, in the steady state.
 
-Each unit alternates up and down, so its steady-state availability is
-MTTF / (MTTF + E[detection] + E[response] + E[repair]), and the system's is the structure
-function over independent units — exact for any laws, in the steady state only.
+A model qualifies when its units live on their own (:func:`independent_units`:
+no standby groups, no crew serving more units than its size). Each unit then alternates up
+periods (its failure law, mean MTTF) and down periods (detection + crew response, if it has a
+crew, + repair: mean MDT) independently of the others, and in the steady state it is up with
+probability a = MTTF / (MTTF + MDT) and fails at the rate w = 1 / (MTTF + MDT) (one failure per
+cycle: the renewal-reward theorem). Everything below depends on the laws only through these two
+means (insensitivity), so a Weibull unit and an exponential one with the same means give the
+same values.
+
+The system: with independent units the steady-state probability that the structure is up,
+A = E[φ(X)], is a sum over the up-counts of the classes of exchangeable units
+(:func:`hasim.analysis.exact.lumped_types`; one evaluation per combination of counts, each
+weighted by binomial probabilities). The structure is monotone (every node is a k-of-n), so the
+system is *coherent* and goes down only at a unit's failure, and only if that unit is *critical*
+then: φ(1_u, X) = 1 and φ(0_u, X) = 0, an event of probability I_B(u) = A(u up) − A(u down), the
+unit's Birnbaum importance. Hence the system's failure frequency
+
+    w = Σ_u I_B(u) · w_u.
+
+Why: take the stationary version of every unit's alternating renewal process, independent of
+one another. Unit u's failures form a stationary point process of intensity w_u; the other
+units are independent of it and stationary, so at u's failures they are in their steady state
+(the Palm distribution of an independent process is its stationary law) and u is critical with
+probability I_B(u); independent stationary point processes have no common points, so no two
+units change state at once. (S. M. Ross, "On the calculation of asymptotic system reliability
+characteristics", in Barlow, Fussell and Singpurwalla (eds.), *Reliability and Fault Tree
+Analysis*, SIAM, 1975; R. E. Barlow and F. Proschan, *Statistical Theory of Reliability and Life
+Testing*, 1975; for Markov chains it is the rate of leaving the up set that
+:func:`hasim.analysis.exact.solve_chain` computes.) The mean up time is then A / w and the mean
+down time (1 − A) / w, the long-run time up (down) per system failure.
+
+These are the long-run values of a run that starts all-up and new whenever each unit's cycle
+(up + down time) is non-lattice — any law with a density makes it so. Units whose laws are all
+``fixed`` can stay in lock-step from t = 0 for ever (two such units fail together every cycle);
+then a run's long-run values are not these, which are those of independent random phases.
+
+Importance of a component type
+------------------------------
+In a hasim model the design knob is the component *type*: its laws, crew and count apply to all
+its instances at once ("what if the database's repair were twice as fast?"). So each measure
+treats the type's units as one group, with a_t (q_t = 1 − a_t) the availability (unavailability)
+of each of them, U = 1 − A the system's unavailability:
+
+* ``birnbaum`` = ∂A/∂a_t with all the type's units sharing a_t: the gain in system availability
+  per unit gain of the type's unit availability. A is multilinear in the units' availabilities,
+  so it is Σ_{u of t} I_B(u) (each unit's classical Birnbaum importance). With the chain rule it
+  gives any parameter's sensitivity, e.g. ∂A/∂MTTF_t = birnbaum · MDT_t / (MTTF_t + MDT_t)².
+* ``criticality`` = birnbaum · q_t / U = ∂ln U / ∂ln q_t: the relative change of the system's
+  unavailability per relative change of the type's (first order: 10 % less q_t, about
+  10 % × criticality less U). For a type of one unit it is the classical criticality importance,
+  P(the unit is down and critical | the system is down), in [0, 1]; for several units it is the
+  sum of theirs and exceeds 1 when the system is down only if several of them are (a parallel
+  pair of one type: U = q², criticality 2). Sums over units and types are meaningful (the
+  additivity of the differential importance measure, Borgonovo and Apostolakis, RESS 72, 2001).
+* ``raw`` (risk achievement worth) = U(every unit of the type down) / U, and
+* ``rrw`` (risk reduction worth) = U / U(no unit of the type ever down), with the others in their
+  steady state: PRA practice for a group of basic events (all set failed, all set perfect).
+  RAW tells whether the system survives losing the whole type — a bad release, a vendor bug,
+  a common cause — and is 1/U for any type the system cannot lose; RRW bounds what improving
+  the type can buy (its Fussell–Vesely importance is 1 − 1/RRW, the share of the system's
+  unavailability with some unit of the type down in its cause).
+* ``failure_frequency`` = Σ_{u of t} I_B(u) · w_u: system failures per hour whose cause is a
+  failure of one of the type's units (the unit whose loss took the system down, as the
+  simulator attributes outages); the types' values sum to the system's.
+
+Edge cases: a type no structure node refers to has Birnbaum 0, criticality 0, failure frequency
+0 and RAW = RRW = 1 exactly. A ratio of two equal unavailabilities is 1 (0/0 included: the
+change changes nothing), a positive one over 0 is ``inf`` — so with U = 0 (a system that never
+fails) RRW is 1 and RAW is ``inf`` for a type whose loss would take the system down, 1 for
+another; criticality is 0 when U = 0 (there is no unavailability to attribute). RAW and RRW
+are at least 1 (rounding is clipped). A type whose units never fail (a_t = 1) has criticality 0
+and RRW 1. With w = 0 the mean up time is ``inf`` (``nan`` if A = 0) and the mean down time
+``nan``. Probabilities below the smallest float (about 1e-308) are 0. :meth:`RenewalValues.to_dict`
+writes ``None`` for every ``inf`` or ``nan``.
+
+Example::
+
+    import hasim
+    from hasim.analysis.exact.renewal import renewal_values
+
+    v = renewal_values(hasim.load_model("models/bridge.yaml"))
+    v.failure_frequency * 8760          # system outages per year
+    v.to_frame()                        # importance per component type
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from hasim.analysis.exact.lumping import unit_classes
+from hasim.analysis.exact.lumping import lumped_types
 from hasim.analysis.exact.result import NotExact
-from hasim.model.compile import CompiledModel
+from hasim.model.compile import KOFN, LEAF, CompiledModel
+
+DEFAULT_MAX_EVALUATIONS = 200_000
+"""Most combinations of class up-counts the structure function is evaluated for (the same
+default as the Markov chain's ``max_states``)."""
+EXACT_BINOMIAL = 1000
+"""Classes up to this many units take their binomial coefficients as exact integers; larger
+ones from log-gamma (relative error about 1e-16 × n ln n in each probability)."""
+CELLS_PER_BLOCK = 4_000_000
+"""States × structure nodes evaluated at once: bounds the memory of the vectorised evaluation
+(a byte or eight per cell) whatever the model's size."""
 
 
-def _independent(m: CompiledModel, max_states: int) -> tuple[float, int]:
-    """Steady-state availability of independent units with any laws (renewal + structure)."""
-    classes = _classes_any_law(m)
-    combos = math.prod(len(c) + 1 for c, _ in classes)
-    if combos > max_states:
-        raise NotExact(f"the structure function over independent units needs {combos:,} "
-                       f"evaluations, more than {max_states:,}")
-    total = 0.0
-    for ups in np.ndindex(*[len(c) + 1 for c, _ in classes]):
-        unit_up = [False] * m.n_units
-        p = 1.0
-        for (units, a), k in zip(classes, ups, strict=True):
-            for u in units[:k]:
-                unit_up[u] = True
-            n = len(units)
-            p *= math.comb(n, k) * a**k * (1.0 - a) ** (n - k)
-        if p > 0 and m.structure_up(unit_up):
-            total += p
-    return total, combos
+@dataclass(frozen=True)
+class TypeImportance:
+    """Importance of one component type, its units taken as a group (module docstring)."""
+
+    type: str
+    units: int
+    """Instances of the type."""
+    unit_availability: float
+    """a_t = MTTF / (MTTF + MDT) of each instance."""
+    failure_frequency: float
+    """System failures per hour caused by a failure of one of the type's units."""
+    birnbaum: float
+    """∂A/∂a_t, all the type's units sharing a_t: Σ of the units' Birnbaum importances."""
+    criticality: float
+    """birnbaum · (1 − a_t) / U = ∂ln U/∂ln(1 − a_t); 0 when U = 0."""
+    raw: float
+    """U(all the type's units down) / U; ``inf`` when U = 0 and losing the type takes the
+    system down."""
+    rrw: float
+    """U / U(the type's units never down); ``inf`` when the type is in every cause."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: _json(v) for k, v in self.__dict__.items()}
 
 
-def _classes_any_law(m: CompiledModel) -> list[tuple[tuple[int, ...], float]]:
-    """(units, availability of one unit) per class of exchangeable units, any laws."""
-    out = []
-    for members in unit_classes(m):
-        u = members[0]
+@dataclass(frozen=True)
+class RenewalValues:
+    """Steady-state values of independent units with any laws. Rates per hour, times in hours."""
+
+    steady_state_availability: float
+    steady_state_unavailability: float
+    """1 − A, summed over the down states (accurate where 1 − A would round away)."""
+    failure_frequency: float
+    """System failures per hour in the steady state: Σ_u I_B(u) / (MTTF_u + MDT_u)."""
+    mean_up_time_hours: float
+    """A / w; ``inf`` when w = 0."""
+    mean_down_time_hours: float
+    """(1 − A) / w; ``nan`` when w = 0."""
+    types: tuple[TypeImportance, ...]
+    """One per component type, in the model's order."""
+    evaluations: int
+    """Combinations of class up-counts the structure function was evaluated for."""
+
+    def importance(self, type_name: str) -> TypeImportance:
+        """The importance record of a component type, by name."""
+        for t in self.types:
+            if t.type == type_name:
+                return t
+        raise KeyError(type_name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values: ``None`` for ``inf`` and ``nan``."""
+        return {
+            "steady_state_availability": _json(self.steady_state_availability),
+            "steady_state_unavailability": _json(self.steady_state_unavailability),
+            "failure_frequency": _json(self.failure_frequency),
+            "mean_up_time_hours": _json(self.mean_up_time_hours),
+            "mean_down_time_hours": _json(self.mean_down_time_hours),
+            "evaluations": self.evaluations,
+            "types": [t.to_dict() for t in self.types],
+        }
+
+    def to_frame(self) -> Any:
+        """The importance per type as a pandas DataFrame indexed by type."""
+        import pandas as pd
+
+        return pd.DataFrame([t.__dict__ for t in self.types]).set_index("type")
+
+
+def _json(x: Any) -> Any:
+    return None if isinstance(x, float) and not math.isfinite(x) else x
+
+
+# --- classes of exchangeable units ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Class:
+    """Units of one type that the structure treats alike, tracked by how many are up."""
+
+    units: tuple[int, ...]
+    type: int
+    a: float  # steady-state availability of one unit
+    q: float  # its unavailability, from the means (not 1 − a: accurate when a ≈ 1)
+    w: float  # its failure frequency per hour
+
+    def pmf(self, n: int) -> np.ndarray:
+        """P(k of n such units up), k = 0..n (log space: n may be large, q tiny)."""
+        k = np.arange(n + 1)
+        if self.q == 0.0:
+            return (k == n).astype(float)
+        if n <= EXACT_BINOMIAL:
+            log_comb = np.array([math.log(math.comb(n, int(i))) for i in k])
+        else:
+            log_comb = np.array([math.lgamma(n + 1) - math.lgamma(i + 1)
+                                 - math.lgamma(n - i + 1) for i in k])
+        return np.asarray(np.exp(log_comb + k * math.log(self.a) + (n - k) * math.log(self.q)))
+
+
+def _classes(m: CompiledModel) -> list[_Class]:
+    lumped = lumped_types(m)
+    out: list[_Class] = []
+    for t in range(m.n_types):
+        units = tuple(int(u) for u in np.flatnonzero(m.unit_type == t))
+        if not units:
+            continue
+        u = units[0]
         up = m.law(int(m.unit_failure[u])).mean
-        # a crew that never has to queue only adds its response time
-        c = int(m.unit_crew[u])
-        response = m.law(int(m.crew_response[c])).mean if c >= 0 else 0.0
+        crew = int(m.unit_crew[u])
+        # a crew that never makes a repair wait only adds its response time
+        response = m.law(int(m.crew_response[crew])).mean if crew >= 0 else 0.0
         down = (m.law(int(m.unit_detection[u])).mean + response
                 + m.law(int(m.unit_repair[u])).mean)
-        out.append((members, up / (up + down)))
+        if math.isinf(up):  # never fails
+            a, q, w = 1.0, 0.0, 0.0
+        else:
+            cycle = up + down
+            a, q, w = up / cycle, down / cycle, 1.0 / cycle
+        groups = [units] if t in lumped else [(v,) for v in units]
+        out.extend(_Class(g, t, a, q, w) for g in groups)
     return out
+
+
+# --- the structure function over class up-counts -------------------------------------------
+
+
+def _structure_table(m: CompiledModel, classes: list[_Class]) -> np.ndarray:
+    """φ for every combination of class up-counts: a bool array of shape (n_c + 1, ...).
+
+    The units of a class are up in their order (the first k of them when k are up); a lumped
+    class is one the structure treats symmetrically, so which k does not matter. Vectorised
+    over blocks of states; :meth:`CompiledModel.structure_up` is the definition (the tests
+    compare the two on every state).
+    """
+    shape = tuple(len(c.units) + 1 for c in classes)
+    where = {u: (i, r) for i, c in enumerate(classes) for r, u in enumerate(c.units)}
+    nodes = len(m.node_kind)
+    # per k-of-n node: k, its k-of-n children, and its leaves per class (None: every unit of
+    # the class, which adds the class's up-count)
+    plan: list[tuple[int, list[int], list[tuple[int, np.ndarray | None]]] | None] = []
+    parents = np.zeros(nodes, dtype=np.int64)
+    for n, kind in enumerate(m.node_kind):
+        if kind == LEAF:
+            plan.append(None)
+            continue
+        if kind != KOFN:
+            raise NotExact("renewal theory needs a structure of k-of-n nodes and units "
+                           "(no standby groups)")
+        inner: list[int] = []
+        leaves: dict[int, list[int]] = {}
+        for ch in m.node_children[n]:
+            if m.node_kind[ch] == LEAF:
+                i, r = where[int(m.node_ref[ch])]
+                leaves.setdefault(i, []).append(r)
+            else:
+                inner.append(int(ch))
+                parents[ch] += 1
+        terms = [(i, None if sorted(rs) == list(range(len(classes[i].units)))
+                  else np.array(rs)) for i, rs in leaves.items()]
+        plan.append((int(m.node_k[n]), inner, terms))
+    total_states = math.prod(shape)
+    out = np.empty(total_states, dtype=bool)
+    root = m.root
+    block = max(1, CELLS_PER_BLOCK // max(nodes, 1))
+    for start in range(0, total_states, block):
+        idx = np.arange(start, min(start + block, total_states))
+        counts = np.unravel_index(idx, shape)
+        if plan[root] is None:  # the system is one unit
+            i, r = where[int(m.node_ref[root])]
+            out[idx] = counts[i] > r
+            continue
+        up: dict[int, np.ndarray] = {}
+        left = parents.copy()
+        for n, step in enumerate(plan):
+            if step is None:
+                continue
+            k, inner, terms = step
+            total = np.zeros(len(idx), dtype=np.int64)
+            for ch in inner:
+                total += up[ch]
+                left[ch] -= 1
+                if left[ch] == 0:
+                    del up[ch]  # the structure is a tree: free each node once used
+            for i, rs in terms:
+                if rs is None:
+                    total += counts[i]
+                else:
+                    total += (counts[i][:, None] > rs[None, :]).sum(axis=1)
+            up[n] = total >= k
+        out[idx] = up[root]
+    return out.reshape(shape)
+
+
+def _expect(table: np.ndarray, vectors: list[np.ndarray]) -> float:
+    """Σ table[k_1, ..., k_C] · Π_c vectors[c][k_c]: a contraction, one axis at a time."""
+    x = table
+    for v in reversed(vectors):
+        x = x @ v
+    return float(x)
+
+
+def _ratio(x: float, y: float) -> float:
+    """x / y for two unavailabilities that should satisfy x ≥ y: 1 when equal (0/0 included),
+    inf for a positive x over 0, at least 1 (rounding clipped)."""
+    if x == y:
+        return 1.0
+    if y == 0.0:
+        return math.inf
+    return max(1.0, x / y)
 
 
 def independent_units(m: CompiledModel) -> bool:
@@ -60,3 +328,80 @@ def independent_units(m: CompiledModel) -> bool:
     served = np.bincount(m.unit_crew[m.unit_crew >= 0], minlength=len(m.crew_names))
     return bool(np.all(served <= m.crew_size))
 
+
+def renewal_values(m: CompiledModel, max_evaluations: int = DEFAULT_MAX_EVALUATIONS
+                   ) -> RenewalValues:
+    """Steady-state availability, failure frequency, mean up and down times and the importance
+    of each component type of a model of independent units with any laws (module docstring).
+
+    Parameters
+    ----------
+    m
+        A compiled model whose units are independent
+        (:func:`independent_units`).
+    max_evaluations
+        Most combinations of class up-counts to evaluate the structure function for: the
+        product over classes of exchangeable units of (units + 1). Memory is about 9 bytes per
+        combination.
+
+    Raises
+    ------
+    NotExact
+        When the units are not independent, or the structure needs more evaluations.
+    """
+    if not independent_units(m):
+        raise NotExact("renewal theory needs independent units (no standby groups, no crew "
+                       "serving more units than its size)")
+    classes = _classes(m)
+    evaluations = math.prod(len(c.units) + 1 for c in classes)
+    if evaluations > max_evaluations:
+        raise NotExact(f"the structure function over independent units needs "
+                       f"{evaluations:,} evaluations, more than {max_evaluations:,}")
+    phi = _structure_table(m, classes).astype(float)
+    down = 1.0 - phi
+    pmfs = [c.pmf(len(c.units)) for c in classes]
+    A = _expect(phi, pmfs)
+    U = _expect(down, pmfs)
+
+    # Birnbaum importance of one unit of each class: E[φ(1_u, X) − φ(0_u, X)], the increments
+    # of φ along the class's axis weighted by the other n − 1 units' binomial law (no
+    # cancellation: every term is ≥ 0)
+    unit_birnbaum = []
+    for i, c in enumerate(classes):
+        vectors = list(pmfs)
+        vectors[i] = c.pmf(len(c.units) - 1)
+        unit_birnbaum.append(_expect(np.diff(phi, axis=i), vectors))
+    w = sum(len(c.units) * b * c.w for c, b in zip(classes, unit_birnbaum, strict=True))
+
+    used = {int(m.unit_type[m.node_ref[n]]) for n, kind in enumerate(m.node_kind)
+            if kind == LEAF}
+    types = []
+    for t, name in enumerate(m.type_names):
+        mine = [i for i, c in enumerate(classes) if c.type == t]
+        n_units = sum(len(classes[i].units) for i in mine)
+        a_t = classes[mine[0]].a if mine else 1.0
+        q_t = classes[mine[0]].q if mine else 0.0
+        if t not in used:
+            types.append(TypeImportance(name, n_units, a_t, 0.0, 0.0, 0.0, 1.0, 1.0))
+            continue
+        birnbaum = sum(len(classes[i].units) * unit_birnbaum[i] for i in mine)
+        freq = sum(len(classes[i].units) * unit_birnbaum[i] * classes[i].w for i in mine)
+        lost, perfect = list(pmfs), list(pmfs)
+        for i in mine:
+            lost[i] = np.zeros(len(classes[i].units) + 1)
+            lost[i][0] = 1.0
+            perfect[i] = np.zeros(len(classes[i].units) + 1)
+            perfect[i][-1] = 1.0
+        criticality = birnbaum * q_t / U if U > 0 and birnbaum * q_t > 0 else 0.0
+        types.append(TypeImportance(
+            type=name, units=n_units, unit_availability=a_t, failure_frequency=freq,
+            birnbaum=birnbaum, criticality=criticality,
+            raw=_ratio(_expect(down, lost), U), rrw=_ratio(U, _expect(down, perfect))))
+
+    def per_failure(x: float) -> float:
+        return x / w if w > 0 else (math.inf if x > 0 else math.nan)
+
+    return RenewalValues(
+        steady_state_availability=A, steady_state_unavailability=U, failure_frequency=w,
+        mean_up_time_hours=per_failure(A), mean_down_time_hours=per_failure(U),
+        types=tuple(types), evaluations=evaluations)
