@@ -62,9 +62,11 @@ __all__ = [
 
 
 def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
-          progress: Callable[[int, int, int], None] | None = None) -> ExactResult:
+          progress: Callable[[int, int, int], None] | None = None,
+          lump: bool = True) -> ExactResult:
     """Exact values for ``m``, by its Markov chain or by renewal theory. ``progress`` is called
-    while the chain is built (:func:`build_chain`).
+    while the chain is built (:func:`build_chain`); ``lump=False`` builds the chain with every
+    unit on its own (the same values from a larger chain: a check of the lumping).
 
     Raises
     ------
@@ -73,7 +75,7 @@ def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
     """
     t0 = time.perf_counter()
     try:
-        chain = build_chain(m, max_states, progress)
+        chain = build_chain(m, max_states, progress, lump)
     except NotExact as markov_reason:
         if not independent_units(m):
             raise NotExact(f"{markov_reason}; renewal theory needs independent units (no "

@@ -13,6 +13,7 @@ import numpy as np
 
 from hasim.analysis.exact import crews, standby, units
 from hasim.analysis.exact.result import NotExact
+from hasim.analysis.exact.rewards import up_states
 from hasim.analysis.exact.state import PHASES, Branch, Setup, State
 from hasim.model.compile import CompiledModel
 
@@ -90,11 +91,12 @@ def why_large(x: Setup, states: list[State]) -> str:
 
 
 def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
-                progress: Progress | None = None) -> Chain:
+                progress: Progress | None = None, lump: bool = True) -> Chain:
     """The Markov chain of a model whose laws are all exponential (or zero delays).
 
     ``progress`` is called every PROGRESS_EVERY states explored (and at the end); the memory
-    the chain will need is checked against the memory available as it grows.
+    the chain will need is checked against the memory available as it grows. ``lump=False``
+    tracks every unit on its own (a larger chain with the same values: a check of lumping).
 
     Raises
     ------
@@ -108,7 +110,7 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
     from hasim.limits import available_memory
 
     available = available_memory()
-    x = Setup.of(m)
+    x = Setup.of(m, lump)
     start = x.initial()
     index = {start: 0}
     states = [start]
@@ -148,5 +150,5 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
         progress(explored, len(vals), n)
     Q = sparse.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
     Q = (Q - sparse.diags(np.asarray(Q.sum(axis=1)).ravel())).tocsr()
-    up = np.array([x.is_up(s) for s in states])
+    up = up_states(x, states)
     return Chain(states=states, Q=Q, up=up, initial=0, transitions=kinds)

@@ -67,8 +67,11 @@ def position(program: Any, u: int) -> tuple[int, ...]:
     return tuple(sorted(int(parent[n]) for n in leaves))
 
 
-def unit_classes(m: CompiledModel) -> list[tuple[int, ...]]:
-    """Units grouped by (signature, position), in the order of their first unit."""
+def unit_classes(m: CompiledModel, lump: bool = True) -> list[tuple[int, ...]]:
+    """Units grouped by (signature, position), in the order of their first unit; with
+    ``lump=False`` every unit is a class of its own (the unlumped chain, for checks)."""
+    if not lump:
+        return [(u,) for u in range(m.n_units)]
     program = m.program
     out: dict[tuple[Any, ...], list[int]] = {}
     for u in range(m.n_units):
@@ -103,10 +106,10 @@ def _lifetime_rate(d: Dist, what: str, label: str) -> float:
     return 1.0 / d.a
 
 
-def classes(m: CompiledModel) -> list[Class]:
+def classes(m: CompiledModel, lump: bool = True) -> list[Class]:
     """The classes of the chain, with their rates; a law that is not exponential is refused."""
     out = []
-    for units in unit_classes(m):
+    for units in unit_classes(m, lump):
         u = units[0]
         label = m.unit_labels[u]
         out.append(Class(

@@ -82,9 +82,10 @@ class Setup:
     dormant: list[float]
 
     @classmethod
-    def of(cls, m: CompiledModel) -> Setup:
-        """The setup of a model whose laws are all exponential (others are refused)."""
-        cs = classes(m)
+    def of(cls, m: CompiledModel, lump: bool = True) -> Setup:
+        """The setup of a model whose laws are all exponential (others are refused); ``lump``:
+        interchangeable units as counts (:mod:`.lumping`), else every unit on its own."""
+        cs = classes(m, lump)
         for c, d in enumerate(m.crew_discipline):
             if d not in ("fifo", "priority", "random"):
                 raise NotExact(f"crews.{m.crew_names[c]}: unknown discipline {d!r}")
