@@ -4,9 +4,8 @@ too large."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,8 +47,6 @@ class Chain:
     """scipy.sparse CSR generator, rows sum to 0."""
     up: np.ndarray
     initial: int
-    transitions: Counter[str] = field(default_factory=Counter)
-    """Transitions by kind (failure, detection, ...)."""
 
 
 def chain_bytes(states: int, transitions: int) -> int:
@@ -117,7 +114,6 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
-    kinds: Counter[str] = Counter()
     explored = 0
     while explored < len(states):
         s = states[explored]
@@ -128,7 +124,7 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
             if progress is not None:
                 progress(explored, len(vals), len(states))
         for rule in RULES:
-            for t, rate, kind in rule(x, s):
+            for t, rate, _kind in rule(x, s):
                 if rate <= 0 or t == s:
                     continue
                 j = index.get(t)
@@ -143,7 +139,6 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
                 rows.append(i)
                 cols.append(j)
                 vals.append(rate)
-                kinds[kind] += 1
     n = len(states)
     _check_memory(n, len(vals), available)
     if progress is not None:
@@ -151,4 +146,4 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
     Q = sparse.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
     Q = (Q - sparse.diags(np.asarray(Q.sum(axis=1)).ravel())).tocsr()
     up = up_states(x, states)
-    return Chain(states=states, Q=Q, up=up, initial=0, transitions=kinds)
+    return Chain(states=states, Q=Q, up=up, initial=0)

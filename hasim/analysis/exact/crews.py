@@ -34,28 +34,28 @@ def start(x: Setup, counts: list[int], crew: int, c: int) -> None:
     counts[PHASES * c + phase] += 1
 
 
-def request(x: Setup, counts: list[int], queues: list[list[int]], c: int) -> None:
+def request(x: Setup, d: Draft, c: int) -> None:
     """A unit of class ``c`` (counted in no phase) asks for its repair."""
+    counts = d.counts
     crew = x.classes[c].crew
     if crew < 0:
         counts[PHASES * c + REPAIRING] += 1
         return
-    busy = sum(counts[PHASES * k + RESPONDING] + counts[PHASES * k + REPAIRING]
-               for k in x.crew_classes[crew])
+    busy = sum(x.crew_busy[crew](counts))
     if busy < x.crew_size[crew]:
         start(x, counts, crew, c)
         return
-    queue = queues[crew]
-    queue.append(c)
+    queue = [*d.queues[crew], c]
     # canonical order: only the order among jobs the discipline cannot tell apart matters
     discipline = x.discipline[crew]
     if discipline == "priority":
         queue.sort(key=lambda k: x.classes[k].priority)  # stable: FIFO among equals
     elif discipline == "random":
         queue.sort(key=lambda k: x.classes[k].type)  # stable: FIFO within a type
+    d.set_queue(crew, tuple(queue))
 
 
-def next_jobs(x: Setup, queue: list[int], crew: int) -> list[tuple[int, float]]:
+def next_jobs(x: Setup, queue: tuple[int, ...], crew: int) -> list[tuple[int, float]]:
     """(position in the queue, probability) of the job a released member takes next."""
     if x.discipline[crew] != "random":
         return [(0, 1.0)]  # fifo, or priority (the queue is sorted by priority)
@@ -81,13 +81,16 @@ def repair_end(x: Setup, s: State, c: int, rate: float) -> Iterator[Branch]:
     d.counts[PHASES * c + REPAIRING] -= 1
     d.counts[PHASES * c + UP] += 1
     if cls.group >= 0:
-        standby.repaired(d.groups, cls.group, c)
-    if cls.crew < 0 or not d.queues[cls.crew]:
+        d.groups = standby.repaired(d.groups, cls.group, c)
+    crew = cls.crew
+    if crew < 0 or not d.queues[crew]:
         yield d.freeze(), rate, REPAIR
         return
-    for i, p in next_jobs(x, d.queues[cls.crew], cls.crew):
+    queue = d.queues[crew]
+    for i, p in next_jobs(x, queue, crew):
         nxt = d.copy()
-        start(x, nxt.counts, cls.crew, nxt.queues[cls.crew].pop(i))
+        start(x, nxt.counts, crew, queue[i])
+        nxt.set_queue(crew, queue[:i] + queue[i + 1:])
         yield nxt.freeze(), rate * p, REPAIR
 
 

@@ -29,34 +29,31 @@ from hasim.analysis.exact.state import (
     Setup,
     State,
     freeze_all,
+    set_group,
 )
 
-Outcomes = list[tuple[list[GroupState], float]]
+Groups = tuple[GroupState, ...]
+Outcomes = list[tuple[Groups, float]]
 """Standby-group states a step can lead to, with their probabilities."""
 
 
-def attempt(x: Setup, counts: list[int], groups: list[GroupState], g: int) -> Outcomes:
+def attempt(x: Setup, counts: list[int], groups: Groups, g: int) -> Outcomes:
     """A switchover attempt in group ``g``, whose active unit is lost."""
     active = groups[g][0]
     targets = [k for k in x.group_classes[g] if k != active and counts[PHASES * k + UP] == 1]
     if not targets:
-        none = list(groups)
-        none[g] = (-1, False, False)
-        return [(none, 1.0)]
+        return [(set_group(groups, g, (-1, False, False)), 1.0)]
     out: Outcomes = []
     coverage = x.coverage[g]
     if coverage < 1.0:
-        failed = list(groups)
-        failed[g] = (-1, False, False)
-        out.append((failed, 1.0 - coverage))
+        out.append((set_group(groups, g, (-1, False, False)), 1.0 - coverage))
     if coverage > 0.0:
-        ok = list(groups)
-        ok[g] = (targets[0], math.isfinite(x.switch[g]), False)
-        out.append((ok, coverage))
+        ok = (targets[0], math.isfinite(x.switch[g]), False)
+        out.append((set_group(groups, g, ok), coverage))
     return out
 
 
-def loss(x: Setup, counts: list[int], groups: list[GroupState], g: int, c: int) -> Outcomes:
+def loss(x: Setup, counts: list[int], groups: Groups, g: int, c: int) -> Outcomes:
     """The active unit (class ``c``) of group ``g`` failed: when is the switchover attempted?"""
     rate = x.group_detect[g]
     if rate is None:
@@ -64,29 +61,27 @@ def loss(x: Setup, counts: list[int], groups: list[GroupState], g: int, c: int) 
             return [(groups, 1.0)]  # at the unit's own detection
         return attempt(x, counts, groups, g)
     if math.isfinite(rate):
-        pending = list(groups)
-        pending[g] = (c, groups[g][1], True)
-        return [(pending, 1.0)]
+        return [(set_group(groups, g, (c, groups[g][1], True)), 1.0)]
     return attempt(x, counts, groups, g)
 
 
-def repaired(groups: list[GroupState], g: int, c: int) -> None:
-    """A unit of class ``c`` in group ``g`` is repaired."""
+def repaired(groups: Groups, g: int, c: int) -> Groups:
+    """The group states after a unit of class ``c`` in group ``g`` is repaired."""
     active, switching, _ = groups[g]
     if active < 0:
-        groups[g] = (c, False, False)  # no active unit: active at once
-    elif active == c:
-        groups[g] = (c, switching, False)  # repaired before the health check fired
+        return set_group(groups, g, (c, False, False))  # no active unit: active at once
+    if active == c:
+        return set_group(groups, g, (c, switching, False))  # repaired before the check fired
+    return groups
 
 
 def branches(x: Setup, s: State) -> Iterator[Branch]:
     """Switchovers that end and group health checks that fire."""
     for g, (active, switching, pending) in enumerate(s[2]):
         if switching and math.isfinite(x.switch[g]):
-            d = Draft(s)
-            d.groups[g] = (active, False, pending)
-            yield d.freeze(), x.switch[g], SWITCHOVER
+            yield (s[0], s[1], set_group(s[2], g, (active, False, pending))), x.switch[g], \
+                SWITCHOVER
         rate = x.group_detect[g]
         if pending and rate is not None:
             d = Draft(s)
-            yield from freeze_all(d, attempt(x, d.counts, list(s[2]), g), rate, GROUP_DETECTION)
+            yield from freeze_all(d, attempt(x, d.counts, s[2], g), rate, GROUP_DETECTION)

@@ -20,7 +20,8 @@ branches ``(next state, rate, kind)``; they change a :class:`Draft`, a mutable c
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,20 +45,42 @@ FAILURE, DETECTION, RESPONSE, REPAIR, SWITCHOVER, GROUP_DETECTION = (
 
 
 class Draft:
-    """A mutable copy of a state that a rule changes, then freezes into the next state."""
+    """A copy of a state that a rule changes, then freezes into the next state: the counts
+    are a list; the queues and group states stay tuples, replaced whole when they change
+    (:meth:`set_queue`, :func:`set_group`), so that a rule copies only what it changes."""
 
     __slots__ = ("counts", "groups", "queues")
 
     def __init__(self, s: State):
         self.counts = list(s[0])
-        self.queues = [list(q) for q in s[1]]
-        self.groups = list(s[2])
+        self.queues = s[1]
+        self.groups = s[2]
 
     def copy(self) -> Draft:
         return Draft(self.freeze())
 
+    def set_queue(self, crew: int, queue: tuple[int, ...]) -> None:
+        self.queues = (*self.queues[:crew], queue, *self.queues[crew + 1:])
+
     def freeze(self) -> State:
-        return tuple(self.counts), tuple(tuple(q) for q in self.queues), tuple(self.groups)
+        return tuple(self.counts), self.queues, self.groups
+
+
+def _getter(index: list[int]) -> Callable[[list[int]], tuple[int, ...]]:
+    """The items at ``index`` of a sequence, as a tuple (``operator.itemgetter`` returns a
+    bare item for one index)."""
+    if len(index) == 1:
+        i = index[0]
+        return lambda seq: (seq[i],)
+    if not index:
+        return lambda _: ()
+    return operator.itemgetter(*index)
+
+
+def set_group(groups: tuple[GroupState, ...], g: int, value: GroupState
+              ) -> tuple[GroupState, ...]:
+    """``groups`` with group ``g`` in state ``value``."""
+    return (*groups[:g], value, *groups[g + 1:])
 
 
 @dataclass
@@ -73,6 +96,8 @@ class Setup:
     discipline: tuple[str, ...]
     crew_classes: list[tuple[int, ...]]
     """The classes each crew serves."""
+    crew_busy: list[Callable[[list[int]], tuple[int, ...]]]
+    """Per crew: the counts of its members responding and repairing, from a state's counts."""
     switch: list[float]
     group_detect: list[float | None]
     """The group's own detection: ``None`` (none: the switchover starts at the unit's own
@@ -100,6 +125,9 @@ class Setup:
             discipline=tuple(m.crew_discipline),
             crew_classes=[tuple(i for i, k in enumerate(cs) if k.crew == c)
                           for c in range(len(m.crew_names))],
+            crew_busy=[_getter([PHASES * i + p for i, k in enumerate(cs) if k.crew == c
+                                for p in (RESPONDING, REPAIRING)])
+                       for c in range(len(m.crew_names))],
             switch=[rate(m.law(int(s)), "switchover", m.group_label(g))
                     for g, s in enumerate(m.group_switchover)],
             group_detect=[None if int(d) == -1 else math.inf if int(d) == AT_ONCE
@@ -134,10 +162,10 @@ class Setup:
         return names if cls.size > 1 else self.m.unit_labels[cls.units[0]]
 
 
-def freeze_all(draft: Draft, branches: list[tuple[list[GroupState], float]], rate_: float,
-               kind: str) -> Iterator[Branch]:
+def freeze_all(draft: Draft, branches: list[tuple[tuple[GroupState, ...], float]],
+               rate_: float, kind: str) -> Iterator[Branch]:
     """The branches of one transition that end in the same counts and queues but different
     standby-group states, with their probabilities."""
-    counts, queues = tuple(draft.counts), tuple(tuple(q) for q in draft.queues)
+    counts, queues = tuple(draft.counts), draft.queues
     for groups, p in branches:
-        yield (counts, queues, tuple(groups)), rate_ * p, kind
+        yield (counts, queues, groups), rate_ * p, kind

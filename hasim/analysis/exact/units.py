@@ -20,7 +20,6 @@ from hasim.analysis.exact.state import (
     UP,
     Branch,
     Draft,
-    GroupState,
     Setup,
     State,
     freeze_all,
@@ -33,13 +32,13 @@ def fail(x: Setup, s: State, c: int, rate: float) -> Iterator[Branch]:
     d = Draft(s)
     d.counts[PHASES * c + UP] -= 1
     g = cls.group
-    branches: list[tuple[list[GroupState], float]] = [(d.groups, 1.0)]
+    branches: standby.Outcomes = [(s[2], 1.0)]
     if g >= 0 and s[2][g][0] == c:  # the active unit of a standby group is lost
-        branches = standby.loss(x, d.counts, list(s[2]), g, c)
+        branches = standby.loss(x, d.counts, s[2], g, c)
     if math.isfinite(cls.detection):
         d.counts[PHASES * c + UNDETECTED] += 1
     else:
-        crews.request(x, d.counts, d.queues, c)
+        crews.request(x, d, c)
     yield from freeze_all(d, branches, rate, FAILURE)
 
 
@@ -48,10 +47,10 @@ def detect(x: Setup, s: State, c: int, rate: float) -> Iterator[Branch]:
     g = x.classes[c].group
     d = Draft(s)
     d.counts[PHASES * c + UNDETECTED] -= 1
-    branches: list[tuple[list[GroupState], float]] = [(d.groups, 1.0)]
+    branches: standby.Outcomes = [(s[2], 1.0)]
     if g >= 0 and x.group_detect[g] is None and s[2][g][0] == c:
-        branches = standby.attempt(x, d.counts, list(s[2]), g)
-    crews.request(x, d.counts, d.queues, c)
+        branches = standby.attempt(x, d.counts, s[2], g)
+    crews.request(x, d, c)
     yield from freeze_all(d, branches, rate, DETECTION)
 
 
