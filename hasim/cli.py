@@ -203,35 +203,46 @@ MaxStates = Annotated[int, typer.Option(min=1, help="Largest Markov chain to bui
 
 
 def _exact(compiled: Any, max_states: int) -> Any:
-    """The exact solution, with the states explored shown on stderr (a terminal) while a
-    large chain is built."""
+    """The exact solution, with a progress bar of the chain's breadth-first search (states
+    explored of states found) and the phases of the solve on stderr (a terminal)."""
     from hasim.analysis.exact import NotExact, exact
 
-    status: Any = None
+    shown: Any = None
     t0 = time.perf_counter()
 
+    def show() -> Any:
+        nonlocal shown
+        if shown is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            shown = Progress(TextColumn("{task.description}"), BarColumn(),
+                             TextColumn("{task.fields[text]}"), TimeElapsedColumn(),
+                             console=Console(stderr=True), transient=True)
+            shown.add_task("building the Markov chain", total=None, text="")
+            shown.start()
+        return shown
+
     def progress(states: int, transitions: int, found: int) -> None:
-        nonlocal status
         if not sys.stderr.isatty() or time.perf_counter() - t0 < 0.5:
             return
-        text = f"building the Markov chain: {states:,} states, {transitions:,} transitions"
-        if status is None:
-            from rich.console import Console
+        show().update(0, completed=states, total=found,
+                      text=f"{states:,} of {found:,} states, {transitions:,} transitions")
 
-            status = Console(stderr=True).status(text)
-            status.start()
-        else:
-            status.update(text)
+    def status(text: str) -> None:
+        if not sys.stderr.isatty() or time.perf_counter() - t0 < 0.5:
+            return
+        show().update(0, description=text, completed=0, total=None, text="")
 
     try:
-        return exact(compiled, max_states=max_states, progress=progress)
+        return exact(compiled, max_states=max_states, progress=progress, status=status)
     except NotExact as exc:
         _fail(f"no exact solution: {exc}")
     except MemoryError:
         _fail("no exact solution: out of memory; lower --max-states", code=1)
     finally:
-        if status is not None:
-            status.stop()
+        if shown is not None:
+            shown.stop()
 
 
 @app.command("exact")

@@ -214,8 +214,35 @@ def print_exact(model: CompiledModel, result: ExactResult, console: Console | No
     if result.p_system_failure is not None:
         table.add_row(_per_mission("P(outage)", mission), f"{result.p_system_failure:.6g}")
     console.print(table)
+    if result.importance:
+        imp = Table(box=None, header_style="bold", pad_edge=False,
+                    title="importance of each component type (steady state)",
+                    title_justify="left")
+        imp.add_column("type")
+        for col in ("Birnbaum", "criticality", "RAW", "RRW", "failures/year"):
+            imp.add_column(col, justify="right")
+        for name, v in result.importance.items():
+            freq = v.get("failure_frequency")
+            imp.add_row(safe_text(name), *(_num(v.get(k)) for k in
+                                           ("birnbaum", "criticality", "raw", "rrw")),
+                        _num(None if freq is None else freq * HOURS_PER_YEAR))
+        console.print(imp)
+    errors = [v for k, v in result.accuracy.items() if k.endswith("_error")]
+    residuals = [v for k, v in result.accuracy.items() if k.endswith("_residual")]
+    if errors or residuals:
+        console.print(f"[dim]mission values within {max(errors or [0.0]):.1e} (error bound); "
+                      f"linear solves to a relative residual of {max(residuals or [0.0]):.1e}"
+                      "[/dim]")
     for note in result.notes:
         console.print(f"[dim]{safe_text(note)}[/dim]")
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if math.isinf(x):
+        return "inf"
+    return f"{x:.4g}"
 
 
 def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,

@@ -21,20 +21,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
+from hasim.analysis.exact import dense, linalg
 from hasim.analysis.exact.build import (
     DEFAULT_MAX_STATES,
     Chain,
     build_chain,
     chain_bytes,
 )
-from hasim.analysis.exact.linalg import (
-    DENSE_LIMIT,
-    mission_integral,
-    solve_chain,
-    steady_state,
-    transient,
-)
+from hasim.analysis.exact.dense import DENSE_LIMIT
 from hasim.analysis.exact.lumping import lumped_types, signature
 from hasim.analysis.exact.renewal import RenewalValues, independent_units, renewal_values
 from hasim.analysis.exact.result import ExactResult, NotExact
@@ -52,21 +48,77 @@ __all__ = [
     "exact",
     "independent_units",
     "lumped_types",
-    "mission_integral",
     "renewal_values",
     "signature",
     "solve_chain",
-    "steady_state",
-    "transient",
 ]
+
+
+Status = Callable[[str], None]
+"""Called with a line saying what the solver is doing (and the memory it will take)."""
+
+
+def solve_chain(chain: Chain, mission: float, mission_values: bool = True,
+                status: Status | None = None) -> dict[str, Any]:
+    """The values of :class:`ExactResult` for a chain, with ``accuracy`` (the residual of each
+    linear solve, the error bound of each mission value), ``notes`` and ``timings``.
+
+    Mission values by :func:`.linalg.mission_values` (any size, with error bounds); should its
+    transient solution miss its tolerance (or its time budget), by the first exact module's
+    solvers (:mod:`.dense`: the dense matrix exponential up to DENSE_LIMIT states, sparse
+    exponential steps beyond), and failing that the steady-state values and the MTTF only — a
+    note says which."""
+    n = chain.Q.shape[0]
+    nnz = chain.Q.nnz
+    if status is not None:
+        status(f"solving the chain: {n:,} states, {nnz - n:,} transitions, up to about "
+               f"{chain_bytes(n, nnz) / 2**20:,.0f} MiB")
+    t0 = time.perf_counter()
+    notes: list[str] = []
+    if not mission_values:
+        v = linalg.steady_values(chain.Q, chain.up, chain.initial)
+    else:
+        try:
+            v = linalg.mission_values(chain.Q, chain.up, chain.initial, mission)
+        except linalg.SolverError as krylov:
+            # the solvers of the first exact module: the dense exponential up to DENSE_LIMIT
+            # states, sparse Krylov steps to the steady state beyond (slower, no error bound)
+            try:
+                v = dense.solve_chain(chain, mission)
+                v["errors"] = {}
+                how = ("the dense matrix exponential" if n <= DENSE_LIMIT
+                       else "sparse exponential steps to the steady state")
+                notes.append(f"mission values by {how} ({krylov}); no error bound")
+                if v["p_system_failure"] is None:
+                    notes.append("no P(outage): the survival function of a chain this large "
+                                 "needs the Krylov transient")
+            except (NotExact, RuntimeError, MemoryError) as exc:
+                v = linalg.steady_values(chain.Q, chain.up, chain.initial)
+                notes.append(f"no mission values: {krylov}; {exc}")
+    v["accuracy"] = {_accuracy_name(k): float(x) for k, x in v.pop("errors", {}).items()}
+    v.pop("methods", None)
+    v["notes"] = notes
+    v["timings"] = {"solve": time.perf_counter() - t0}
+    return v
+
+
+def _accuracy_name(key: str) -> str:
+    """``*_residual`` for the residual of a linear solve, ``*_error`` for an error bound."""
+    if key.endswith("_residual"):
+        return key
+    return f"{key}_residual" if key.endswith("_solve") else f"{key}_error"
 
 
 def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
           progress: Callable[[int, int, int], None] | None = None,
-          lump: bool = True) -> ExactResult:
-    """Exact values for ``m``, by its Markov chain or by renewal theory. ``progress`` is called
-    while the chain is built (:func:`build_chain`); ``lump=False`` builds the chain with every
-    unit on its own (the same values from a larger chain: a check of the lumping).
+          lump: bool = True, status: Status | None = None,
+          mission_values: bool = True) -> ExactResult:
+    """Exact values for ``m``, by its Markov chain or by renewal theory.
+
+    ``progress`` is called while the chain is built (:func:`build_chain`), ``status`` before
+    the solve; ``lump=False`` builds the chain with every unit on its own (the same values
+    from a larger chain: a check of the lumping); ``mission_values=False`` skips the
+    transient solution (steady state, frequency, mean up and down times and MTTF only).
 
     Raises
     ------
@@ -94,11 +146,15 @@ def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
                         for t in rv.types},
             notes=(f"not Markovian ({markov_reason}): steady-state values only, by renewal "
                    "theory over independent units",))
-    v = solve_chain(chain, m.mission)
+    built = time.perf_counter() - t0
+    v = solve_chain(chain, m.mission, mission_values, status)
     return ExactResult(
         method="ctmc", steady_state_availability=v["steady_state_availability"],
         interval_availability=v["interval_availability"],
         failure_frequency=v["failure_frequency"], mean_up_time_hours=v["mean_up_time_hours"],
         mean_down_time_hours=v["mean_down_time_hours"], mttf_hours=v["mttf_hours"],
         expected_outages=v["expected_outages"], p_system_failure=v["p_system_failure"],
-        states=len(chain.states), mission_hours=m.mission, solve_s=time.perf_counter() - t0)
+        states=len(chain.states), mission_hours=m.mission, solve_s=time.perf_counter() - t0,
+        notes=tuple(v["notes"]), accuracy=v["accuracy"],
+        timings={"build": built, **v["timings"]},
+        transitions=int(chain.Q.nnz - chain.Q.shape[0]))

@@ -45,7 +45,9 @@ class ExactResult:
     importance: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
     """Per component type: Birnbaum, criticality, RAW and RRW (renewal models)."""
     timings: Mapping[str, float] = field(default_factory=dict)
-    """Seconds spent per phase (build, steady state, mission values, ...)."""
+    """Seconds spent per phase (build, solve)."""
+    transitions: int = 0
+    """Transitions of the chain (nonzero off-diagonal rates); 0 for renewal theory."""
 
     @property
     def steady_state_unavailability(self) -> float:
@@ -56,6 +58,7 @@ class ExactResult:
         return {
             "method": self.method,
             "states": self.states,
+            "transitions": self.transitions,
             "mission_hours": self.mission_hours,
             "steady_state_availability": self.steady_state_availability,
             "steady_state_unavailability": self.steady_state_unavailability,
