@@ -210,3 +210,29 @@ def test_progress_reports_states_found() -> None:
     c = build_chain(m, progress=lambda *a: seen.append(a))
     assert seen[-1][0] == seen[-1][2] == len(c.states)
     assert seen[-1][1] >= c.Q.nnz - c.Q.shape[0]  # branches, some to the same state
+
+
+# --- simulation against the exact solution above the dense limit ---------------------------------
+
+
+def test_check_on_a_chain_above_the_dense_limit() -> None:
+    """A 3-tier design with one engineer for all 9 units (2,540 states, over DENSE_LIMIT): the
+    Krylov mission values with their error bounds against 20,000 simulated missions."""
+    from hasim.analysis.check import Z_LIMIT, compare
+    from hasim.analysis.exact import DENSE_LIMIT
+
+    m = model("mission: 1000h\ncrews:\n  ops: {size: 1}\ncomponents:\n"
+              "  lb: {count: 2, failure: 500h, repair: 4h, crew: ops}\n"
+              "  app: {count: 5, failure: 200h, repair: 8h, crew: ops}\n"
+              "  db: {count: 2, failure: 800h, repair: 12h, crew: ops}\n"
+              "system: {series: [{parallel: lb}, {k_of_n: {k: 3, of: app}}, {parallel: db}]}\n")
+    r = exact(m)
+    assert r.states == 2540 > DENSE_LIMIT
+    assert not r.notes  # the Krylov path, not a fallback
+    for name in ("interval_availability", "expected_outages", "p_system_failure"):
+        assert 0 <= r.accuracy[f"{name}_error"] < 1e-9, name
+    study = hasim.run_study(m, runs=20_000, seed=5, workers=1, progress=False)
+    table = compare(study, r)
+    assert (table["z"].abs() <= Z_LIMIT).all(), table
+    row = table.loc["unavailability"]
+    assert 4 * row["stderr"] < 0.1 * row["exact"]  # narrow enough to catch a 10 % error
