@@ -72,8 +72,9 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per model")
     args = ap.parse_args()
     print(f"exact analysis, {time.strftime('%Y-%m-%d %H:%M')}, Python {sys.version.split()[0]}")
-    header = (f"{'model':<20} {'states':>10} {'transitions':>12} {'build s':>8} "
-              f"{'solve s':>8} {'total s':>8} {'GiB':>5}  {'error bound':>11}  target")
+    header = (f"{'model':<18} {'states':>10} {'transitions':>11} {'build s':>8} "
+              f"{'solve s':>8} {'exact() s':>9} {'start-up s':>10} {'GiB':>5}  "
+              f"{'error bound':>11}  target (on exact())")
     print(header)
     print("-" * len(header))
     for name, seconds, target in CASES:
@@ -90,9 +91,10 @@ def main() -> None:
         build = t.get("build", 0.0)
         errors = [v for k, v in r["accuracy"].items() if k.endswith("_error") and v is not None]
         bound = f"{max(errors):.1e}" if errors else "-"
-        ok = r["wall_s"] <= seconds and r["peak_rss_gib"] <= 8
-        print(f"{name:<20} {r['states']:>10,} {r.get('transitions', 0):>12,} {build:>8.2f} "
-              f"{r['solve_s'] - build:>8.2f} {r['wall_s']:>8.2f} {r['peak_rss_gib']:>5.2f}  "
+        ok = r["solve_s"] <= seconds and r["peak_rss_gib"] <= 8
+        print(f"{name:<18} {r['states']:>10,} {r.get('transitions', 0):>11,} {build:>8.2f} "
+              f"{r['solve_s'] - build:>8.2f} {r['solve_s']:>9.2f} "
+              f"{r['wall_s'] - r['solve_s']:>10.2f} {r['peak_rss_gib']:>5.2f}  "
               f"{bound:>11}  {target}: {'met' if ok else 'NOT MET'}")
 
 

@@ -10,8 +10,8 @@ import scipy.linalg as la
 import scipy.sparse as sp
 
 import hasim
-from hasim.analysis.exact import linalg as cs
 from hasim.analysis.exact import Chain, build_chain
+from hasim.analysis.exact import linalg as cs
 from hasim.analysis.exact.dense import solve_chain as old_solve_chain
 from hasim.model.compile import model_from_yaml
 
