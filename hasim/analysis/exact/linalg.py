@@ -293,9 +293,9 @@ def _uniformisation(AT: Any, u0: np.ndarray, T: float, q: float, tol: float
     K = int(special.pdtrik(1.0 - tol / 4, qt)) + 1 if qt > 0 else 0
     while K > 0 and special.pdtrc(K, qt) > tol / 2:
         K += 1 + K // 10
-    k = np.arange(K + 1)
-    weights = np.exp(k * math.log(qt) - qt - special.gammaln(k + 1)) if qt > 0 else \
-        (k == 0).astype(float)
+    ks = np.arange(K + 1)
+    weights = np.exp(ks * math.log(qt) - qt - special.gammaln(ks + 1)) if qt > 0 else \
+        (ks == 0).astype(float)
     v = u0.astype(float).copy()
     acc = weights[0] * v
     for k in range(1, K + 1):
@@ -468,7 +468,9 @@ def _krylov(AT: Any, u0: np.ndarray, T: float, tol: float, gamma: float | None,
         tau = float(s[k]) if k < len(s) - 1 else left
         y = la.expm(tau * step.Am)[:, 0]
         u = step.beta * (y @ step.V)
-        bound += float(cum[k]) + 4 * step.V.shape[0] * EPS * step.beta * math.sqrt(n)
+        # rounding of u = β V y: at most m·ε·β·Σ_j |y_j|·‖v_j‖₁ in ℓ1 (×4 for the rest)
+        bound += float(cum[k]) + 4 * step.V.shape[0] * EPS * step.beta * float(
+            np.abs(y) @ np.abs(step.V).sum(axis=1))
         t = t + tau if k < len(s) - 1 else T
         steps += 1
         if steps > 10_000:
@@ -544,7 +546,7 @@ def survival(Q_uu: Any, q0: np.ndarray, T: float, tol: float = 1e-12, *,
 # --- mission values ---
 
 
-def mission_values(Q: Any, up: np.ndarray, initial: int, T: float, *, tol: float = 1e-12,
+def mission_values(Q: Any, up: np.ndarray, initial: int, T: float, *, tol: float = 1e-10,
                    method: str = "auto", memory_budget: int | None = None) -> dict[str, Any]:
     """The values of ``hasim.analysis.exact.solve_chain`` (same formulas), each with its error.
 
