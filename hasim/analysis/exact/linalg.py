@@ -62,7 +62,7 @@ UNIFORMISATION_MAX = 1000.0
 """Uniformisation is used while q·T (matrix-vector products) stays below this."""
 KRYLOV_MAX = 60
 """Largest Krylov basis per restart."""
-MAX_REFACTORS = 2
+MAX_REFACTORS = 6
 """Times the Krylov transient may move its pole 8 times closer before it gives up (each is a
 new factorization; a chain that needs more is answered without mission values, quickly)."""
 KRYLOV_MAX_SOLVES = 600
