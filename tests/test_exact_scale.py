@@ -236,3 +236,36 @@ def test_check_on_a_chain_above_the_dense_limit() -> None:
     assert (table["z"].abs() <= Z_LIMIT).all(), table
     row = table.loc["unavailability"]
     assert 4 * row["stderr"] < 0.1 * row["exact"]  # narrow enough to catch a 10 % error
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def test_cli_json_reports_accuracy_and_importance(tmp_path: Path) -> None:
+    """``hasim exact --json`` gives the accuracy of a chain's values and the importance of each
+    type of a renewal model; the text output prints both."""
+    import json
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "hasim", "exact", *args],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=300)
+
+    out = run(str(BENCH / "tier3-one-crew.yaml"), "--json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["states"] == 2540 and d["transitions"] == 5078
+    assert set(d["timings_s"]) == {"build", "solve"}
+    errors = {k: v for k, v in d["accuracy"].items() if k.endswith("_error")}
+    assert {"interval_availability_error", "expected_outages_error",
+            "p_system_failure_error"} <= set(errors)
+    assert all(0 <= v < 1e-9 for v in errors.values())
+    assert all(0 <= v < 1e-8 for k, v in d["accuracy"].items() if k.endswith("_residual"))
+    bridge = run(str(ROOT / "models" / "bridge.yaml"), "--json")
+    assert bridge.returncode == 0, bridge.stderr
+    imp = json.loads(bridge.stdout)["importance"]
+    assert set(imp) == {"uplink", "downlink", "crosslink"}
+    assert imp["uplink"]["birnbaum"] > imp["crosslink"]["birnbaum"] > 0
+    text = run(str(ROOT / "models" / "bridge.yaml")).stdout
+    assert "importance of each component type" in text and "RAW" in text
