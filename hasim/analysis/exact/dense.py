@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from hasim.analysis.exact.linalg import chain_values
 from hasim.analysis.exact.result import NotExact
 
 DENSE_LIMIT = 2000
@@ -143,14 +144,4 @@ def solve_chain(chain: Any, mission: float) -> dict[str, Any]:
             p_fail = min(max(1.0 - float(transient(Quu, q0, mission).sum()), 0.0), 1.0)
         else:
             p_fail = None  # the survival function of a large chain: not computed
-    return dict(
-        steady_state_availability=A,
-        interval_availability=float(up_time) / mission,
-        failure_frequency=freq,
-        mean_up_time_hours=A / freq if freq > 0 else math.inf,
-        mean_down_time_hours=(1 - A) / freq if freq > 0 else math.nan,
-        mttf_hours=mttf,
-        expected_outages=float(outages),
-        p_system_failure=p_fail,
-    )
-
+    return chain_values(A, freq, mttf, float(up_time) / mission, float(outages), p_fail)

@@ -40,6 +40,7 @@ from hasim.errors import HasimError
 __all__ = [
     "Factorization",
     "SolverError",
+    "chain_values",
     "factorize",
     "mission_values",
     "steady_state",
@@ -560,6 +561,66 @@ def survival(Q_uu: Any, q0: np.ndarray, T: float, tol: float = 1e-12, *,
 # --- mission values ---
 
 
+@dataclass
+class _Steady:
+    """What every value of a chain starts from: π, the factorization of Q[1:, 1:] that gave it
+    (reused for the Poisson equations), the rate from each up state into the down set, and
+    the up states with the position of the initial state among them."""
+
+    pi: np.ndarray
+    fac: Factorization | None
+    to_down: np.ndarray
+    ui: np.ndarray
+    pos: int
+
+
+def _steady_part(Q: Any, up: np.ndarray, initial: int, method: str,
+                 memory_budget: int | None, errors: dict[str, float],
+                 methods: dict[str, Any]) -> _Steady:
+    pi, pi_res, fac, solve_res = _steady_state(Q, method, memory_budget)
+    errors["steady_state_residual"] = pi_res
+    errors["steady_state_solve"] = solve_res
+    methods["steady_state"] = fac.method if fac is not None else "trivial"
+    to_down = np.asarray(Q[:, ~up].sum(axis=1)).ravel() * up
+    ui = np.flatnonzero(up)
+    return _Steady(pi, fac, to_down, ui, int(np.searchsorted(ui, initial)))
+
+
+def _mttf(Q: Any, up: np.ndarray, initial: int, st: _Steady, method: str,
+          memory_budget: int | None, errors: dict[str, float], methods: dict[str, Any]
+          ) -> tuple[float, Any]:
+    """The mean time to the first system failure from ``initial`` (down states absorbing),
+    and Q_uu (None when no state is down or the chain starts down)."""
+    if len(st.ui) == Q.shape[0]:
+        errors["mttf_solve"] = 0.0
+        return math.inf, None
+    if not up[initial]:
+        errors["mttf_solve"] = 0.0
+        return 0.0, None  # starts down: failed at once
+    Quu = Q[st.ui][:, st.ui].tocsr()
+    fac_uu = factorize(-Quu, method=method, memory_budget=memory_budget)
+    tau, res = fac_uu.solve(np.ones(len(st.ui)))
+    errors["mttf_solve"] = res
+    methods["mttf"] = fac_uu.method
+    return float(tau[st.pos]), Quu
+
+
+def chain_values(A: float, freq: float, mttf: float, interval: float | None,
+                 outages: float | None, p_fail: float | None) -> dict[str, Any]:
+    """The values of a chain as :class:`hasim.analysis.exact.ExactResult` names them, with the
+    mean up and down times per failure derived from A and the failure frequency."""
+    return dict(
+        steady_state_availability=A,
+        interval_availability=interval,
+        failure_frequency=freq,
+        mean_up_time_hours=A / freq if freq > 0 else math.inf,
+        mean_down_time_hours=(1 - A) / freq if freq > 0 else math.nan,
+        mttf_hours=mttf,
+        expected_outages=outages,
+        p_system_failure=p_fail,
+    )
+
+
 def mission_values(Q: Any, up: np.ndarray, initial: int, T: float, *, tol: float = 1e-10,
                    method: str = "auto", memory_budget: int | None = None) -> dict[str, Any]:
     """The values of ``hasim.analysis.exact.solve_chain`` (same formulas), each with its error.
@@ -578,14 +639,8 @@ def mission_values(Q: Any, up: np.ndarray, initial: int, T: float, *, tol: float
     n = Q.shape[0]
     errors: dict[str, float] = {}
     methods: dict[str, Any] = {}
-    pi, pi_res, fac, solve_res = _steady_state(Q, method, memory_budget)
-    errors["steady_state_residual"] = pi_res
-    errors["steady_state_solve"] = solve_res
-    methods["steady_state"] = fac.method if fac is not None else "trivial"
-    A = float(pi[up].sum())
-    # rate of leaving the up set from each up state
-    to_down = np.asarray(Q[:, ~up].sum(axis=1)).ravel() * up
-    freq = float(pi @ to_down)
+    st = _steady_part(Q, up, initial, method, memory_budget, errors, methods)
+    pi, fac = st.pi, st.fac
     p0 = np.zeros(n)
     p0[initial] = 1.0
     how: dict[str, Any] = {}
@@ -603,44 +658,24 @@ def mission_values(Q: Any, up: np.ndarray, initial: int, T: float, *, tol: float
         return value, pT_bound * float(np.abs(x).max())
 
     up_time, up_err = integral(up.astype(float), "interval_availability")
-    outages, out_err = integral(to_down, "expected_outages")
+    outages, out_err = integral(st.to_down, "expected_outages")
     errors["interval_availability"] = up_err / T
     errors["expected_outages"] = out_err
-    ui = np.flatnonzero(up)
-    p_fail: float
-    if len(ui) == n:
-        mttf, p_fail = math.inf, 0.0
-        errors["mttf_solve"] = errors["p_system_failure"] = 0.0
-    elif not up[initial]:
-        mttf, p_fail = 0.0, 1.0  # starts down: failed at once
-        errors["mttf_solve"] = errors["p_system_failure"] = 0.0
+    mttf, Quu = _mttf(Q, up, initial, st, method, memory_budget, errors, methods)
+    if Quu is None:  # never down (P = 0), or down from the start (P = 1)
+        p_fail = 0.0 if math.isinf(mttf) else 1.0
+        errors["p_system_failure"] = 0.0
     else:
-        Quu = Q[ui][:, ui].tocsr()
-        pos = int(np.searchsorted(ui, initial))
-        fac_uu = factorize(-Quu, method=method, memory_budget=memory_budget)
-        tau, res = fac_uu.solve(np.ones(len(ui)))
-        mttf = float(tau[pos])
-        errors["mttf_solve"] = res
-        methods["mttf"] = fac_uu.method
-        q0 = np.zeros(len(ui))
-        q0[pos] = 1.0
+        q0 = np.zeros(len(st.ui))
+        q0[st.pos] = 1.0
         how_s: dict[str, Any] = {}
         S, S_bound = survival(Quu, q0, T, tol, memory_budget=memory_budget, info=how_s)
         methods["survival"] = how_s
         p_fail = min(max(1.0 - S, 0.0), 1.0)
         errors["p_system_failure"] = S_bound
-    return dict(
-        steady_state_availability=A,
-        interval_availability=float(up_time) / T,
-        failure_frequency=freq,
-        mean_up_time_hours=A / freq if freq > 0 else math.inf,
-        mean_down_time_hours=(1 - A) / freq if freq > 0 else math.nan,
-        mttf_hours=mttf,
-        expected_outages=float(outages),
-        p_system_failure=p_fail,
-        errors=errors,
-        methods=methods,
-    )
+    values = chain_values(float(pi[up].sum()), float(pi @ st.to_down), mttf,
+                          float(up_time) / T, float(outages), p_fail)
+    return {**values, "errors": errors, "methods": methods}
 
 
 def steady_values(Q: Any, up: np.ndarray, initial: int, *, method: str = "auto",
@@ -652,27 +687,8 @@ def steady_values(Q: Any, up: np.ndarray, initial: int, *, method: str = "auto",
     up = np.asarray(up, dtype=bool)
     errors: dict[str, float] = {}
     methods: dict[str, Any] = {}
-    pi, pi_res, fac, solve_res = _steady_state(Q, method, memory_budget)
-    errors["steady_state_residual"] = pi_res
-    errors["steady_state_solve"] = solve_res
-    methods["steady_state"] = fac.method if fac is not None else "trivial"
-    A = float(pi[up].sum())
-    to_down = np.asarray(Q[:, ~up].sum(axis=1)).ravel() * up
-    freq = float(pi @ to_down)
-    ui = np.flatnonzero(up)
-    if len(ui) == Q.shape[0]:
-        mttf = math.inf
-    elif not up[initial]:
-        mttf = 0.0
-    else:
-        fac_uu = factorize(-Q[ui][:, ui], method=method, memory_budget=memory_budget)
-        tau, res = fac_uu.solve(np.ones(len(ui)))
-        mttf = float(tau[int(np.searchsorted(ui, initial))])
-        errors["mttf_solve"] = res
-        methods["mttf"] = fac_uu.method
-    return dict(
-        steady_state_availability=A, interval_availability=None, failure_frequency=freq,
-        mean_up_time_hours=A / freq if freq > 0 else math.inf,
-        mean_down_time_hours=(1 - A) / freq if freq > 0 else math.nan,
-        mttf_hours=mttf, expected_outages=None, p_system_failure=None,
-        errors=errors, methods=methods)
+    st = _steady_part(Q, up, initial, method, memory_budget, errors, methods)
+    mttf, _ = _mttf(Q, up, initial, st, method, memory_budget, errors, methods)
+    values = chain_values(float(st.pi[up].sum()), float(st.pi @ st.to_down), mttf,
+                          None, None, None)
+    return {**values, "errors": errors, "methods": methods}

@@ -89,20 +89,14 @@ def lumped_types(m: CompiledModel) -> set[int]:
     return out
 
 
-def rate(d: Dist, what: str, label: str) -> float:
-    """The rate of an exponential law; ``inf`` for a zero delay; other laws are refused."""
-    if d.is_zero:
+def rate(d: Dist, what: str, label: str, zero: bool = True) -> float:
+    """The rate of an exponential law; ``inf`` for a zero delay (when ``zero``: a delay, not a
+    lifetime); other laws are refused."""
+    if zero and d.is_zero:
         return math.inf
     if not d.is_exponential:
-        raise NotExact(f"{label}: the {what} law is {d.describe()}; the Markov chain needs "
-                       "exponential laws (or a zero delay)")
-    return 1.0 / d.a
-
-
-def _lifetime_rate(d: Dist, what: str, label: str) -> float:
-    if not d.is_exponential:
-        raise NotExact(f"{label}: the {what} law is {d.describe()}; the Markov chain needs "
-                       "exponential laws")
+        ok = "exponential laws (or a zero delay)" if zero else "exponential laws"
+        raise NotExact(f"{label}: the {what} law is {d.describe()}; the Markov chain needs {ok}")
     return 1.0 / d.a
 
 
@@ -114,8 +108,8 @@ def classes(m: CompiledModel, lump: bool = True) -> list[Class]:
         label = m.unit_labels[u]
         out.append(Class(
             units=units,
-            failure=_lifetime_rate(m.law(int(m.unit_failure[u])), "failure", label),
-            repair=_lifetime_rate(m.law(int(m.unit_repair[u])), "repair", label),
+            failure=rate(m.law(int(m.unit_failure[u])), "failure", label, zero=False),
+            repair=rate(m.law(int(m.unit_repair[u])), "repair", label, zero=False),
             detection=rate(m.law(int(m.unit_detection[u])), "detection", label),
             crew=int(m.unit_crew[u]),
             group=int(m.unit_group[u]),

@@ -12,7 +12,7 @@ same values.
 
 The system: with independent units the steady-state probability that the structure is up,
 A = E[φ(X)], is a sum over the up-counts of the classes of exchangeable units
-(:func:`hasim.analysis.exact.lumped_types`; one evaluation per combination of counts, each
+(:func:`hasim.analysis.exact.lumping.unit_classes`; one evaluation per combination of counts, each
 weighted by binomial probabilities). The structure is monotone (every node is a k-of-n), so the
 system is *coherent* and goes down only at a unit's failure, and only if that unit is *critical*
 then: φ(1_u, X) = 1 and φ(0_u, X) = 0, an event of probability I_B(u) = A(u up) − A(u down), the
@@ -94,7 +94,7 @@ from typing import Any
 
 import numpy as np
 
-from hasim.analysis.exact.lumping import lumped_types
+from hasim.analysis.exact.lumping import unit_classes
 from hasim.analysis.exact.result import NotExact
 from hasim.model.compile import KOFN, LEAF, CompiledModel
 
@@ -209,12 +209,10 @@ class _Class:
 
 
 def _classes(m: CompiledModel) -> list[_Class]:
-    lumped = lumped_types(m)
+    """The chain's classes of interchangeable units (:func:`.lumping.unit_classes`), each
+    with the availability, unavailability and cycle rate of one of its units."""
     out: list[_Class] = []
-    for t in range(m.n_types):
-        units = tuple(int(u) for u in np.flatnonzero(m.unit_type == t))
-        if not units:
-            continue
+    for units in unit_classes(m):
         u = units[0]
         up = m.law(int(m.unit_failure[u])).mean
         crew = int(m.unit_crew[u])
@@ -227,8 +225,7 @@ def _classes(m: CompiledModel) -> list[_Class]:
         else:
             cycle = up + down
             a, q, w = up / cycle, down / cycle, 1.0 / cycle
-        groups = [units] if t in lumped else [(v,) for v in units]
-        out.extend(_Class(g, t, a, q, w) for g in groups)
+        out.append(_Class(units, int(m.unit_type[u]), a, q, w))
     return out
 
 

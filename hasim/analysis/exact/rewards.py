@@ -1,8 +1,7 @@
-"""Rewards on the states of a chain: which states are up, and the rate of leaving the up set."""
+"""Rewards on the states of a chain: which states are up (the rate of leaving the up set is
+:mod:`.linalg`'s, from the generator)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 
@@ -49,12 +48,3 @@ def _up_block(x: Setup, states: list[State]) -> np.ndarray:
             children = list(m.node_children[node])
             up[:, node] = up[:, children].sum(axis=1) >= m.node_k[node]
     return up[:, -1]
-
-
-def rate_to_down(Q: Any, up: np.ndarray) -> np.ndarray:
-    """Per state: the rate of moving from it (an up state) into the down set; 0 in down
-    states."""
-    from scipy import sparse
-
-    down_cols = sparse.diags((~up).astype(float))
-    return np.asarray((Q @ down_cols).sum(axis=1)).ravel() * up

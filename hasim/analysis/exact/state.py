@@ -23,7 +23,6 @@ import math
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -155,9 +154,9 @@ class Setup:
         group_up = [a >= 0 and not sw and counts[PHASES * a + UP] == 1 for a, sw, _ in groups]
         return self.m.structure_up(unit_up, group_up)
 
-    def describe(self, what: Any) -> str:
-        """A class's name for messages: its component type, or its unit."""
-        cls = self.classes[what]
+    def describe(self, c: int) -> str:
+        """Class ``c``'s name for messages: its component type, or its unit."""
+        cls = self.classes[c]
         names = self.m.type_names[cls.type]
         return names if cls.size > 1 else self.m.unit_labels[cls.units[0]]
 
