@@ -24,9 +24,10 @@ RULES: tuple[Callable[[Setup, State], Iterator[Branch]], ...] = (
     units.branches, crews.branches, standby.branches)
 """Each mechanism's transitions out of a state; a new mechanism adds its rules here."""
 
-BYTES_PER_STATE = 700
+BYTES_PER_STATE = 1000
 """Memory a chain takes per state while it is built and solved (the state's tuples, its index
-entry, the solution vectors), measured on the bundled models; with BYTES_PER_TRANSITION and
+entry, the solution vectors): benchmarks/exact/million.yaml peaked at 2.0 GiB for 1,315,212
+states and 7,014,440 transitions, about 1,000 bytes a state beside BYTES_PER_TRANSITION; with
 LU_FILL, what :func:`build_chain` checks against the memory available."""
 BYTES_PER_TRANSITION = 120
 """Per transition: its (row, col, rate) in Python lists, then in the sparse generator."""
