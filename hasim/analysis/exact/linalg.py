@@ -56,6 +56,12 @@ most this many operations (about 0.2 s); beyond it GMRES + Gauss–Seidel is fas
 high-dimensional chains of availability models (measured: 7,000 states, 0.3 s LU vs 0.02 s)."""
 RTOL = 1e-12
 """Relative residual ‖b − A x‖₂ / ‖b‖₂ an iterative solve must reach."""
+GMRES_GOAL = 1e-14
+"""Relative residual GMRES aims at (the Krylov transient's inner solves need it: their
+residuals enter its error bound); a solve may stop short of it within RTOL (see
+:meth:`Factorization._gmres`)."""
+GMRES_ROUNDS = 60
+"""Rounds of GMRES (two restart cycles of 60 iterations each) a solve may take."""
 BACKWARD_OK = 64 * EPS
 """A solve whose relative residual misses RTOL is still accepted at this normwise backward
 error (a backward-stable LU on an ill-conditioned system)."""
@@ -182,17 +188,23 @@ class Factorization:
         return self._pre[trans]
 
     def _gmres(self, op: Any, b: np.ndarray, trans: bool) -> tuple[np.ndarray, float]:
+        """GMRES(60) towards GMRES_GOAL, two restart cycles a round: it stops at the goal, or
+        once the residual is within ``rtol`` and a round no longer halves it. The second
+        stop matters on ill-conditioned systems (the Poisson equation of a chain with a slow
+        mode: ‖B⁻¹‖ of thousands of hours), whose attainable residual lies between ``rtol`` and
+        the goal: GMRES would otherwise run all its cycles (1,800 iterations, seconds) for
+        nothing."""
         M = self._preconditioner(op, trans)
         nb = float(np.linalg.norm(b))
         if nb == 0:
             return np.zeros_like(b), 0.0
         x = np.zeros_like(b)
-        res = 1.0
-        for _ in range(4):  # restarted from the last iterate if the check fails
-            x, _ = sla.gmres(op, b, x0=x, rtol=min(self.rtol, 1e-13) * 1e-1, atol=0.0,
-                             restart=60, maxiter=30, M=M)
-            res = _rel_residual(op, x, b)
-            if res <= self.rtol:
+        res = math.inf
+        for _ in range(GMRES_ROUNDS):
+            x, _ = sla.gmres(op, b, x0=x, rtol=GMRES_GOAL, atol=0.0, restart=60, maxiter=2,
+                             M=M)
+            last, res = res, _rel_residual(op, x, b)
+            if res <= GMRES_GOAL or (res <= self.rtol and res > 0.5 * last):
                 break
         return np.asarray(x), res
 
@@ -353,6 +365,39 @@ def _expm_grid(Am: np.ndarray, t_end: float) -> np.ndarray:
     return Y
 
 
+def _expm1(X: np.ndarray, dtype: Any) -> np.ndarray:
+    """e^X − I in ``dtype``: Taylor series on X/2^s (‖X/2^s‖₁ ≤ 1/2, 24 terms: truncation
+    below 1e-25), then s doublings F ↦ 2F + F² (e^{2Y} − I = 2F + F² with F = e^Y − I).
+
+    Doubling e^X − I rather than squaring e^X keeps the slow modes: squaring a matrix near
+    I (a rate of 1e-8 per hour over a mission of 8,760 h) loses their digits, which is how
+    scipy's expm came to miss e^{τA_m}e1 by 1e-12 to 4e-11 (benchmarks/exact: the
+    survival of k7of10-two-crews and brokers-racks, against this in long double)."""
+    X = np.asarray(X, dtype=dtype)
+    norm = float(np.abs(X).sum(axis=0).max()) if X.size else 0.0
+    halvings = max(0, math.ceil(math.log2(2.0 * norm))) if norm > 0 else 0
+    X = X / dtype(2.0) ** halvings
+    F = np.zeros_like(X)
+    term = np.eye(X.shape[0], dtype=dtype)
+    for k in range(1, 25):
+        term = term @ X / dtype(k)
+        F += term
+    for _ in range(halvings):
+        F = 2 * F + F @ F
+    return F
+
+
+def _exp_first_column(A: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
+    """e^{tA}e1 and a bound of the error of each entry: computed in long double, the bound
+    its distance from the same computation in double precision (whose rounding errors are
+    some 2,000 times those of long double, on x86). Where long double is double (some ARM
+    platforms) the bound is 0, the rounding of this small dense step is left out."""
+    e1 = np.eye(A.shape[0])[:, 0]
+    wide = _expm1(t * A, np.longdouble)[:, 0].astype(float) + e1
+    plain = _expm1(t * A, np.float64)[:, 0] + e1
+    return wide, np.abs(wide - plain)
+
+
 @dataclass
 class _Step:
     """One Arnoldi basis: what the restart needs to advance and bound."""
@@ -423,6 +468,20 @@ def _residual_integral(step: _Step, t_end: float) -> np.ndarray:
     return MARGIN * np.concatenate([[0.0], np.cumsum(piece)])
 
 
+def _first_pole(AT: Any, T: float) -> float:
+    """The pole γ the Krylov transient starts with: √(T/q), the geometric mean of the fastest
+    time scale 1/q (q the largest exit rate) and the mission, capped at T/8.
+
+    The transformation λ ↦ 1/(1 − γλ) resolves rates near 1/γ best and is symmetric in log λ
+    about it, so this pole serves every rate from 1/T to q alike. T/8 alone (the cap) suits a
+    chain whose rates lie within a few decades of 1/T; on a stiff one (rates of 720 per hour
+    over a 1-year mission) it fails three times before a pole 512 times closer works, each
+    failure a wasted basis of KRYLOV_MAX solves (measured: benchmarks/exact/cluster.yaml,
+    240 solves against 60)."""
+    q = float(np.abs(AT.diagonal()).max()) if AT.shape[0] else 0.0
+    return min(T / 8.0, math.sqrt(T / q)) if q > 0 else T / 8.0
+
+
 def _krylov(AT: Any, u0: np.ndarray, T: float, tol: float, gamma: float | None,
             method: str, memory_budget: int | None
             ) -> tuple[np.ndarray, float, dict[str, Any]]:
@@ -434,7 +493,7 @@ def _krylov(AT: Any, u0: np.ndarray, T: float, tol: float, gamma: float | None,
     """
     n = len(u0)
     if gamma is None:
-        gamma = T / 8.0
+        gamma = _first_pole(AT, T)
 
     def shifted(gamma: float) -> Factorization:
         # the residual of each inner solve enters the bound: a loose rtol only guards sanity
@@ -481,11 +540,13 @@ def _krylov(AT: Any, u0: np.ndarray, T: float, tol: float, gamma: float | None,
             continue
         k = int(ok[-1])
         tau = float(s[k]) if k < len(s) - 1 else left
-        y = la.expm(tau * step.Am)[:, 0]
+        y, y_err = _exp_first_column(step.Am, tau)
         u = step.beta * (y @ step.V)
-        # rounding of u = β V y: at most m·ε·β·Σ_j |y_j|·‖v_j‖₁ in ℓ1 (×4 for the rest)
-        bound += float(cum[k]) + 4 * step.V.shape[0] * EPS * step.beta * float(
-            np.abs(y) @ np.abs(step.V).sum(axis=1))
+        # rounding of u = β V y: at most m·ε·β·Σ_j |y_j|·‖v_j‖₁ in ℓ1 (×4 for the rest), and
+        # the error of y itself: β·Σ_j δy_j·‖v_j‖₁
+        v_l1 = np.abs(step.V).sum(axis=1)
+        bound += float(cum[k]) + step.beta * float(
+            (4 * step.V.shape[0] * EPS * np.abs(y) + y_err) @ v_l1)
         t = t + tau if k < len(s) - 1 else T
         steps += 1
         if steps > 10_000:
