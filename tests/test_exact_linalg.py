@@ -279,3 +279,119 @@ def test_mission_values_match_solve_chain(name: str, model: hasim.CompiledModel)
                 "transient_l1"):
         assert 0 <= errors[key] <= 1e-9, (name, key)
     assert set(v) >= set(old)
+
+
+# --- stiff chains: the pole, the small exponential, the bound against long double ---
+
+
+def expm_long_double(A: np.ndarray) -> np.ndarray:
+    """e^A in long double, the slow twin of the Krylov step's small exponential: the Taylor
+    series of e^X − I on X = A/2^s (‖X‖₁ ≤ 1/2), then s doublings F ↦ 2F + F²."""
+    ld = np.longdouble
+    s = max(0, math.ceil(math.log2(2 * float(np.abs(A).sum(axis=0).max()))))
+    X = A.astype(ld) / ld(2) ** s
+    F = np.zeros_like(X)
+    term = np.eye(len(A), dtype=ld)
+    for k in range(1, 30):
+        term = term @ X / ld(k)
+        F = F + term
+    for _ in range(s):
+        F = 2 * F + F @ F
+    return np.eye(len(A), dtype=ld) + F
+
+
+def test_long_double_reference_against_a_closed_form() -> None:
+    """Three two-state chains side by side, rates from 1e-6 to 400 per hour, over 8,760 h:
+    e^{tA} of each block is (b + a e^{−(a+b)t}, a − a e^{−(a+b)t}; ...)/(a + b)."""
+    pairs = [(1e-6, 3e-4), (0.3, 4.0), (60.0, 400.0)]
+    A = sp.block_diag([np.array([[-a, a], [b, -b]]) for a, b in pairs]).toarray()
+    T = 8760.0
+    blocks = []
+    for a, b in pairs:
+        e = math.exp(-(a + b) * T)
+        blocks.append(np.array([[b + a * e, a - a * e], [b - b * e, a + b * e]]) / (a + b))
+    exact = sp.block_diag(blocks).toarray()
+    assert np.abs(expm_long_double(A * T).astype(float) - exact).max() <= 1e-15
+    y, y_err = cs._exp_first_column(A, T)
+    assert np.abs(y - exact[:, 0]).max() <= 1e-15
+    assert np.all(y_err <= 1e-13)
+
+
+def test_first_pole_is_the_geometric_mean_of_the_time_scales() -> None:
+    Q = stiff_chain()
+    q = float(np.abs(Q.diagonal()).max())
+    assert cs._first_pole(Q.T.tocsr(), 8760.0) == pytest.approx(math.sqrt(8760.0 / q))
+    assert cs._first_pole(Q.T.tocsr(), 0.01) == pytest.approx(0.01 / 8)  # capped at T/8
+
+
+def test_stiff_transient_needs_no_second_pole() -> None:
+    Q = stiff_chain()
+    p0 = np.zeros(Q.shape[0])
+    p0[0] = 1.0
+    info: dict = {}
+    cs.transient(Q, p0, 8760.0, tol=1e-10, method="krylov", info=info)
+    assert info["refactors"] == 0, info
+
+
+def benchmark_chain(name: str) -> Chain:
+    return build_chain(hasim.load_model(ROOT / "benchmarks" / "exact" / f"{name}.yaml"))
+
+
+@pytest.mark.parametrize("name", ["k7of10-two-crews", "brokers-racks"])
+def test_survival_bound_is_honoured_on_the_benchmark_chains(name: str) -> None:
+    """The survival of these chains was off by 1.2e-12 and 1.5e-11 against bounds of 6e-14
+    and 9e-12 while the small exponential was scipy's expm; the reference here is e^{Q_uu T}
+    in long double."""
+    chain = benchmark_chain(name)
+    ui = np.flatnonzero(chain.up)
+    Quu = chain.Q[ui][:, ui].tocsr()
+    T = 8760.0
+    exact = float(expm_long_double(Quu.toarray() * T)[0].sum())
+    q0 = np.zeros(len(ui))
+    q0[0] = 1.0
+    for gamma in (None, T / 8):  # the first pole, and the old one
+        S, bound = cs.survival(Quu, q0, T, tol=1e-10, gamma=gamma)
+        assert abs(S - exact) <= bound, (gamma, S - exact, bound)
+
+
+def test_transient_bound_is_honoured_on_a_stiff_chain() -> None:
+    Q = stiff_chain()
+    p0 = np.zeros(Q.shape[0])
+    p0[0] = 1.0
+    T = 8760.0
+    exact = (p0 @ expm_long_double(Q.toarray() * T)).astype(float)
+    pT, bound = cs.transient(Q, p0, T, tol=1e-10, method="krylov")
+    assert np.abs(pT - exact).sum() <= bound
+
+
+def test_stiff_model_mission_values_against_dense() -> None:
+    """models/web-cluster-markov.yaml (1,953 states, rates from 5e-6 to 106 per hour, and the
+    slow mode of which database member is active) against the dense expm path; its
+    P(outage) against the survival in long double, within the reported bound."""
+    m = hasim.load_model(ROOT / "models" / "web-cluster-markov.yaml")
+    chain = build_chain(m)
+    v = cs.mission_values(chain.Q, chain.up, chain.initial, m.mission)
+    old = old_solve_chain(chain, m.mission)
+    for key, value in old.items():
+        assert v[key] == pytest.approx(value, rel=1e-9, abs=1e-12), key
+    ui = np.flatnonzero(chain.up)
+    Quu = chain.Q[ui][:, ui].toarray()
+    survival = float(expm_long_double(Quu * m.mission)[0].sum())
+    assert abs(1 - v["p_system_failure"] - survival) <= v["errors"]["p_system_failure"]
+    assert v["methods"]["transient"]["refactors"] == 0
+
+
+def test_gmres_stops_when_an_ill_conditioned_solve_stagnates(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Poisson equation of benchmarks/exact/cluster.yaml (‖B⁻¹‖ of thousands of hours)
+    cannot reach GMRES_GOAL: the solve stops within RTOL after a few rounds, not 60."""
+    chain = benchmark_chain("cluster")
+    pi, _ = cs.steady_state(chain.Q, method="iterative")
+    fac = cs.factorize(chain.Q[1:, 1:], method="iterative")
+    rounds = []
+    gmres = cs.sla.gmres
+    monkeypatch.setattr(cs.sla, "gmres", lambda *a, **k: rounds.append(1) or gmres(*a, **k))
+    r = chain.up.astype(float)
+    _, res = fac.solve((r - pi @ r)[1:])
+    assert res <= cs.RTOL
+    assert len(rounds) <= 5, len(rounds)
