@@ -58,6 +58,16 @@ Status = Callable[[str], None]
 """Called with a line saying what the solver is doing (and the memory it will take)."""
 
 
+def _one_blas_thread() -> Any:
+    """The sparse solvers on one BLAS thread: their dense work is dot products and 60×60
+    products, which two BLAS threads do slower: they wait on each other (measured on 2 cores,
+    the stiff cluster benchmark's exact(): 1.7–1.9 s on one thread and 2.6–3.0 s on two on an
+    idle machine; 2.7–18 s on two beside another job)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def solve_chain(chain: Chain, mission: float, mission_values: bool = True,
                 status: Status | None = None) -> dict[str, Any]:
     """The values of :class:`ExactResult` for a chain, with ``accuracy`` (the residual of each
@@ -76,10 +86,12 @@ def solve_chain(chain: Chain, mission: float, mission_values: bool = True,
     t0 = time.perf_counter()
     notes: list[str] = []
     if not mission_values:
-        v = linalg.steady_values(chain.Q, chain.up, chain.initial)
+        with _one_blas_thread():
+            v = linalg.steady_values(chain.Q, chain.up, chain.initial)
     else:
         try:
-            v = linalg.mission_values(chain.Q, chain.up, chain.initial, mission)
+            with _one_blas_thread():
+                v = linalg.mission_values(chain.Q, chain.up, chain.initial, mission)
         except linalg.SolverError as krylov:
             # the solvers of the first exact module: the dense exponential up to DENSE_LIMIT
             # states, sparse Krylov steps to the steady state beyond (slower, no error bound)
