@@ -75,9 +75,9 @@ def reset(prog, st, seed, rep, row):
     for c in range(st.busy.shape[0]):
         st.busy[c] = 0
         st.q_len[c] = 0
-    st.counts[row, :] = 0
-    st.levels[row, :] = 0.0
-    st.levels[row, L_FIRST_OUTAGE] = math.nan
+    st.count_row[:] = 0
+    st.level_row[:] = 0.0
+    st.level_row[L_FIRST_OUTAGE] = math.nan
     st.i[SIZE] = 0
     st.i[SEQ] = 0
     st.i[LIVE] = 0

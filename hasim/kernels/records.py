@@ -49,12 +49,12 @@ from hasim.kernels.state import (
 
 @njit(inline="always", **JIT)
 def count(st, column):
-    st.counts[st.i[ROW], column] += 1
+    st.count_row[column] += 1
 
 
 @njit(inline="always", **JIT)
 def level(st, column, amount):
-    st.levels[st.i[ROW], column] += amount
+    st.level_row[column] += amount
 
 
 @njit(inline="always", **JIT)
@@ -82,12 +82,12 @@ def _trace(i, f, tr_f, tr_i, code, target, other, detail):
 @njit(inline="always", **JIT)
 def system(prog, st, up, cause):
     """The system went down (``cause``: the unit whose loss did it) or up."""
-    system_change(st.i, st.f, st.counts, st.levels, st.ep_f, st.ep_i, st.tr_f, st.tr_i,
+    system_change(st.i, st.f, st.count_row, st.level_row, st.ep_f, st.ep_i, st.tr_f, st.tr_i,
                   prog.units.type, prog.layout.down_by_type, up, cause)
 
 
 @njit(**JIT)
-def system_change(i, f, counts, levels, ep_f, ep_i, tr_f, tr_i, unit_type, down_by_type, up,
+def system_change(i, f, count_row, level_row, ep_f, ep_i, tr_f, tr_i, unit_type, down_by_type, up,
                   cause):
     now = f[NOW]
     if not up:
@@ -100,11 +100,11 @@ def system_change(i, f, counts, levels, ep_f, ep_i, tr_f, tr_i, unit_type, down_
         _trace(i, f, tr_f, tr_i, TR_SYSTEM_UP, -1, i[CAUSE], now - f[OUT_START])
         if i[UNTIL_FAILURE]:  # up again at the same instant: not a failure, go on
             f[END] = f[MISSION]
-        close_outage(i, f, counts, levels, ep_f, ep_i, unit_type, down_by_type, now)
+        close_outage(i, f, count_row, level_row, ep_f, ep_i, unit_type, down_by_type, now)
 
 
 @njit(**JIT)
-def close_outage(i, f, counts, levels, ep_f, ep_i, unit_type, down_by_type, end):
+def close_outage(i, f, count_row, level_row, ep_f, ep_i, unit_type, down_by_type, end):
     """Count and record the outage open since OUT_START, unless it has zero length; with the
     episode buffer at its largest (EP_DROP), an outage that does not fit is counted only."""
     start = f[OUT_START]
@@ -113,17 +113,16 @@ def close_outage(i, f, counts, levels, ep_f, ep_i, unit_type, down_by_type, end)
         return
     cause = i[CAUSE]
     kind = -1 if cause < 0 else unit_type[cause]
-    row = i[ROW]
-    levels[row, L_DOWNTIME] += duration
+    level_row[L_DOWNTIME] += duration
     if kind >= 0:
-        levels[row, down_by_type + kind] += duration
-    counts[row, C_OUTAGES] += 1
-    if counts[row, C_OUTAGES] == 1:
-        levels[row, L_FIRST_OUTAGE] = start
+        level_row[down_by_type + kind] += duration
+    count_row[C_OUTAGES] += 1
+    if count_row[C_OUTAGES] == 1:
+        level_row[L_FIRST_OUTAGE] = start
     n = i[N_EP]
     if n >= ep_f.shape[0]:
         if i[EP_DROP]:
-            counts[row, C_OUTAGES_UNRECORDED] += 1
+            count_row[C_OUTAGES_UNRECORDED] += 1
         else:
             i[STATUS] = EPISODES_FULL
         return
@@ -141,21 +140,27 @@ def close_outage(i, f, counts, levels, ep_f, ep_i, unit_type, down_by_type, end)
 def close(prog, st):
     """The replication ends at ``st.f[NOW]`` (the mission end; with UNTIL_FAILURE the instant
     of the failure, which is recorded as FIRST_OUTAGE): an open outage is cut there; crew
-    members still busy are counted to the end (in unit order)."""
+    members still busy are counted to the end (in unit order); the replication's counts and
+    levels go to its row of the chunk's records."""
     T = st.f[NOW]
     if not st.i[SYSTEM_UP]:
         if st.i[UNTIL_FAILURE]:
-            st.levels[st.i[ROW], L_FIRST_OUTAGE] = st.f[OUT_START]
+            st.level_row[L_FIRST_OUTAGE] = st.f[OUT_START]
         else:
-            close_outage(st.i, st.f, st.counts, st.levels, st.ep_f, st.ep_i, prog.units.type,
-                         prog.layout.down_by_type, T)
+            close_outage(st.i, st.f, st.count_row, st.level_row, st.ep_f, st.ep_i,
+                         prog.units.type, prog.layout.down_by_type, T)
     for u in range(st.up.shape[0]):
         if st.holding[u]:
             level(st, L_CREW_BUSY + prog.units.crew[u], T - st.hold_start[u])
-    c = st.counts[st.i[ROW]]
+    c = st.count_row
     failures = 0
     for t in range(prog.layout.n_types):
         failures += c[C_FAILURES_BY_TYPE + t]
     c[C_FAILURES] = failures
     c[C_EVENTS] = (failures + c[C_DETECTIONS] + c[C_GROUP_DETECTIONS] + c[C_REPAIR_STARTS]
                    + c[C_REPAIRS] + c[C_SWITCHOVERS])
+    row = st.i[ROW]
+    for j in range(c.shape[0]):
+        st.counts[row, j] = c[j]
+    for j in range(st.level_row.shape[0]):
+        st.levels[row, j] = st.level_row[j]

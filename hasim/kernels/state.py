@@ -64,7 +64,11 @@ class State(NamedTuple):
     # structure: state of each node and its number of up children
     node_up: np.ndarray
     node_cnt: np.ndarray
-    # records: rows of the chunk, episodes (flat), the trace
+    # records: the current replication's counts and levels (copied to its row of the chunk's
+    # ``counts`` and ``levels`` when it ends: a count is then one add, without the row's
+    # index), episodes (flat), the trace
+    count_row: np.ndarray
+    level_row: np.ndarray
     counts: np.ndarray
     levels: np.ndarray
     ep_f: np.ndarray
@@ -93,6 +97,7 @@ def new_state(n_units: int, n_groups: int, n_crews: int, n_nodes: int, n_streams
         busy=np.zeros(n_crews, dtype=i64), queue=np.zeros((n_crews, n_units + 1), dtype=i64),
         q_len=np.zeros(n_crews, dtype=i64),
         node_up=np.ones(n_nodes, dtype=np.bool_), node_cnt=np.zeros(n_nodes, dtype=i64),
+        count_row=np.zeros(counts.shape[1], dtype=i64), level_row=np.zeros(levels.shape[1]),
         counts=counts, levels=levels,
         ep_f=np.zeros((episodes, 3)), ep_i=np.zeros((episodes, 4), dtype=i64),
         tr_f=np.zeros((trace, 2)), tr_i=np.zeros((trace, 3), dtype=i64),

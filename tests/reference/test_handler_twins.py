@@ -205,8 +205,8 @@ def differences(tw: Twins) -> list[str]:
         if int(st.keys[s, q]) != key:
             d.append(f"keys[{s},{q}]: reference {key} vs kernel {int(st.keys[s, q])}")
     # records
-    _ints(d, "counts", tw.ref_counts[0], tw.ker_counts[0])
-    _floats(d, "levels", tw.ref_levels[0], tw.ker_levels[0])
+    _ints(d, "counts", tw.ref_counts[0], st.count_row)
+    _floats(d, "levels", tw.ref_levels[0], st.level_row)
     n0, n1 = int(st.i[EP_START]), int(st.i[N_EP])
     ep = np.array(r.episodes, dtype=float).reshape(-1, 7)
     _floats(d, "episodes (start, end, amount)", ep[:, :3], st.ep_f[n0:n1])
