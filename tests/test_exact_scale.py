@@ -269,3 +269,24 @@ def test_cli_json_reports_accuracy_and_importance(tmp_path: Path) -> None:
     assert imp["uplink"]["birnbaum"] > imp["crosslink"]["birnbaum"] > 0
     text = run(str(ROOT / "models" / "bridge.yaml")).stdout
     assert "importance of each component type" in text and "RAW" in text
+
+
+def test_cli_steady_state_only_skips_the_mission_values(tmp_path: Path) -> None:
+    """``--steady-state-only``: the same steady state and MTTF, no mission values (the way to
+    solve chains of millions of states in about a minute)."""
+    import json
+    import subprocess
+    import sys
+
+    def run(*args: str) -> dict:
+        out = subprocess.run([sys.executable, "-m", "hasim", "exact",
+                              str(BENCH / "tier3-one-crew.yaml"), "--json", *args],
+                             capture_output=True, text=True, cwd=tmp_path, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    full, steady = run(), run("--steady-state-only")
+    assert full["interval_availability"] is not None
+    assert steady["interval_availability"] is None and steady["p_system_failure"] is None
+    for key in ("steady_state_availability", "mttf_hours", "failure_frequency"):
+        assert steady[key] == pytest.approx(full[key], rel=1e-10)

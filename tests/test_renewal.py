@@ -529,3 +529,24 @@ def test_frame() -> None:
     assert frame.loc["crosslink", "birnbaum"] == v.importance("crosslink").birnbaum
     with pytest.raises(KeyError):
         v.importance("nope")
+
+
+def test_a_markovian_model_of_independent_units_gets_the_importance_measures():
+    """Solved as a Markov chain (exponential laws), independent units still get renewal
+    theory's importance measures: b in series with a pair a, each unit available 10/11 of the
+    time (MTBF 100 h, MTTR 10 h): Birnbaum of b = P(the pair works) = 1 − (1/11)² (the
+    measures themselves are checked against brute force above; here, that the chain's result
+    carries them)."""
+    m = model("  a: {count: 2, failure: 100h, repair: 10h}\n"
+              "  b: {failure: 100h, repair: 10h}\n",
+              "{series: [{parallel: a}, b]}")
+    r = exact(m)
+    assert r.method == "ctmc"
+    assert r.importance["b"]["birnbaum"] == pytest.approx(1 - (1 / 11) ** 2, rel=1e-12)
+    assert r.importance == {t.type: {"birnbaum": t.birnbaum, "criticality": t.criticality,
+                                     "raw": t.raw, "rrw": t.rrw,
+                                     "failure_frequency": t.failure_frequency}
+                            for t in renewal_values(m).types}
+    shared = model("  a: {count: 2, failure: 100h, repair: 10h, crew: c}\n",
+                   "{parallel: a}", crews="crews:\n  c: {size: 1}\n")
+    assert exact(shared).importance == {}  # a repair can wait: the units depend on each other

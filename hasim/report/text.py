@@ -229,10 +229,16 @@ def print_exact(model: CompiledModel, result: ExactResult, console: Console | No
         console.print(imp)
     errors = [v for k, v in result.accuracy.items() if k.endswith("_error")]
     residuals = [v for k, v in result.accuracy.items() if k.endswith("_residual")]
-    if errors or residuals:
-        console.print(f"[dim]mission values within {max(errors or [0.0]):.1e} (error bound); "
-                      f"linear solves to a relative residual of {max(residuals or [0.0]):.1e}"
-                      "[/dim]")
+    parts = []
+    if errors:
+        parts.append(f"mission values within {max(errors):.1e} (error bound)")
+    if residuals:
+        parts.append(f"linear solves to a relative residual of {max(residuals):.1e}")
+    if parts:
+        console.print(f"[dim]{'; '.join(parts)}[/dim]")
+    if result.method == "ctmc" and result.interval_availability is None and not any(
+            "mission values" in note for note in result.notes):  # else a note says why
+        console.print("[dim]no mission values (--steady-state-only)[/dim]")
     for note in result.notes:
         console.print(f"[dim]{safe_text(note)}[/dim]")
 

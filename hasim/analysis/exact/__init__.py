@@ -54,6 +54,11 @@ __all__ = [
 ]
 
 
+LARGE_CHAIN = 300_000
+"""States beyond which the status line says that mission values may take minutes (the Krylov
+transient of the 1.3-million-state benchmark chain ran over 13 minutes; its steady state and
+MTTF take about one)."""
+
 Status = Callable[[str], None]
 """Called with a line saying what the solver is doing (and the memory it will take)."""
 
@@ -81,8 +86,10 @@ def solve_chain(chain: Chain, mission: float, mission_values: bool = True,
     n = chain.Q.shape[0]
     nnz = chain.Q.nnz
     if status is not None:
+        hint = (" (mission values of a chain this large can take many minutes: "
+                "--steady-state-only skips them)" if mission_values and n > LARGE_CHAIN else "")
         status(f"solving the chain: {n:,} states, {nnz - n:,} transitions, up to about "
-               f"{chain_bytes(n, nnz) / 2**20:,.0f} MiB")
+               f"{chain_bytes(n, nnz) / 2**20:,.0f} MiB{hint}")
     t0 = time.perf_counter()
     notes: list[str] = []
     if not mission_values:
@@ -152,10 +159,7 @@ def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
             mean_down_time_hours=rv.mean_down_time_hours, mttf_hours=None,
             expected_outages=None, p_system_failure=None, states=rv.evaluations,
             mission_hours=m.mission, solve_s=time.perf_counter() - t0,
-            importance={t.type: {"birnbaum": t.birnbaum, "criticality": t.criticality,
-                                 "raw": t.raw, "rrw": t.rrw,
-                                 "failure_frequency": t.failure_frequency}
-                        for t in rv.types},
+            importance=_importance(rv),
             notes=(f"not Markovian ({markov_reason}): steady-state values only, by renewal "
                    "theory over independent units",))
     built = time.perf_counter() - t0
@@ -169,4 +173,24 @@ def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
         states=len(chain.states), mission_hours=m.mission, solve_s=time.perf_counter() - t0,
         notes=tuple(v["notes"]), accuracy=v["accuracy"],
         timings={"build": built, **v["timings"]},
-        transitions=int(chain.Q.nnz - chain.Q.shape[0]))
+        transitions=int(chain.Q.nnz - chain.Q.shape[0]),
+        importance=_chain_importance(m, max_states))
+
+
+def _importance(rv: RenewalValues) -> dict[str, dict[str, float]]:
+    return {t.type: {"birnbaum": t.birnbaum, "criticality": t.criticality, "raw": t.raw,
+                     "rrw": t.rrw, "failure_frequency": t.failure_frequency}
+            for t in rv.types}
+
+
+def _chain_importance(m: CompiledModel, max_states: int) -> dict[str, dict[str, float]]:
+    """The importance measures of a Markovian model of independent units (exponential laws,
+    no repair waits): renewal theory's, which are exact for it too (its steady state is the
+    product of the units' availabilities); none for a model whose units depend on each other
+    (crews, standby groups), or whose structure has too many combinations to evaluate."""
+    if not independent_units(m):
+        return {}
+    try:
+        return _importance(renewal_values(m, max_states))
+    except NotExact:
+        return {}

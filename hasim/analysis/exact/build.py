@@ -134,7 +134,8 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
                         raise NotExact(
                             f"the Markov chain has more than {max_states:,} states; raise the "
                             "limit (--max-states) or simplify the model; the largest parts of "
-                            f"the state: {why_large(x, states)}")
+                            f"the state (counted in the first {max_states:,} states found, so "
+                            f"at least): {why_large(x, states)}")
                     j = index[t] = len(states)
                     states.append(t)
                 rows.append(i)
