@@ -272,7 +272,10 @@ def exact_command(
 @app.command()
 def check(
     model: ModelArg,
-    runs: Annotated[int, typer.Option("--runs", "-n", min=2, help="Replications.")] = 10_000,
+    runs: Annotated[int | None, typer.Option(
+        "--runs", "-n", min=2, help="Replications [default: 10,000, or more — up to "
+        "2,000,000 (numba), 20,000 (simpy) — for about 50 outages]", show_default=False)
+    ] = None,
     seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Seed.")] = 1,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all "
                                                 "cores]", show_default=False)] = None,
@@ -284,30 +287,51 @@ def check(
     allow_outside_data: AllowOutside = False,
 ) -> None:
     """Simulate MODEL and compare with its exact solution; exit code 1 when they disagree by
-    more than 4 standard errors (an availability regression test for your CI)."""
+    more than 4 standard errors (an availability regression test for your CI). A metric whose
+    rare outcome (an outage) the runs are expected to see fewer than 50 times is not tested;
+    exit code 2 when no metric can be."""
+    import math
+
     from hasim.engines import ENGINES
 
     if engine not in ENGINES:
         _fail(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    _check_runs(runs)
+    if runs is not None:
+        _check_runs(runs)
     _check_workers(workers)
     compiled, _ = _load(model, allow_outside_data)
     result = _exact(compiled, max_states)
-    from hasim.analysis.check import compare
+    from hasim.analysis import check as ch
 
     if result.interval_availability is None:
         _fail("check compares the simulation with the exact mission values, which hasim "
               "computes for Markovian models (exponential laws); this model has only a "
               "steady-state solution (see hasim exact)")
+    if runs is None:
+        runs, why = ch.choose_runs(result, ch.CHECK_RUNS, ch.CHECK_CAP[engine])
+    else:
+        why = "as given"
+    if not any(ch.metrics_tested(result, runs).values()):
+        seen = runs * max(ch.rare_per_run(result).values())
+        _fail(f"{runs:,} runs are too few to test any metric: about {seen:.2g} outages "
+              f"expected, {ch.MIN_EXPECTED:g} needed; use --runs "
+              f"{ch.runs_to_test(result):,} to test every metric")
+    if not as_json:
+        typer.echo(f"runs: {runs:,} ({why})")
     study = _study(compiled, runs=runs, seed=seed, workers=workers, engine=engine,
                    max_events=max_events)
-    table = compare(study, result)
-    ok = bool((table["z"].abs() <= 4).all())
+    table = ch.compare(study, result)
+    ok = bool(ch.verdict(table))
     if as_json:
-        typer.echo(json.dumps({"ok": ok, "runs": runs, "seed": seed, "engine": engine,
-                               "states": result.states,
-                               "metrics": table.reset_index().to_dict(orient="records")},
-                              allow_nan=False))
+        # JSON has no NaN or infinity: null for an untested z (``tested`` false) and for an
+        # infinite one (a tested metric whose sample has no spread and misses the exact value)
+        metrics = [{**{k: None if isinstance(v, float) and not math.isfinite(v) else v
+                       for k, v in row.items()},
+                    "tested": bool(row["tested"]), "runs_needed": int(row["runs_needed"])}
+                   for row in table.reset_index().to_dict(orient="records")]
+        typer.echo(json.dumps({"ok": ok, "runs": runs, "runs_chosen": why, "seed": seed,
+                               "engine": engine, "states": result.states,
+                               "metrics": metrics}, allow_nan=False))
     else:
         from hasim.report.text import print_check
 

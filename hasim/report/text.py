@@ -265,14 +265,23 @@ def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,
     for col in ("simulated", "95% CI", "exact", "z"):
         out.add_column(col, justify="right")
     labels = {"outages": "outages", "p_system_failure": "P(outage)"}
+    untested = 0
     for name, row in table.iterrows():
-        flag = "" if abs(row["z"]) <= 4 else " [red]✗[/red]"
+        if not row["tested"]:
+            untested += 1
+            what = "outages" if name != "p_system_failure" else \
+                "missions with an outage" if row["exact"] <= 0.5 else "missions without one"
+            # (3 digits: 49.6 expected must not read as the 50 a test needs)
+            z = (f"not tested ({row['expected']:.3g} {what} expected; use --runs "
+                 f"{int(row['runs_needed']):,})")
+        else:
+            z = f"{row['z']:+.2f}" + ("" if abs(row["z"]) <= 4 else " [red]✗[/red]")
         out.add_row(safe_text(labels.get(str(name), name)), f"{row['simulated']:.6g}",
-                    f"[{row['ci_low']:.6g}, {row['ci_high']:.6g}]", f"{row['exact']:.6g}",
-                    f"{row['z']:+.2f}{flag}")
+                    f"[{row['ci_low']:.6g}, {row['ci_high']:.6g}]", f"{row['exact']:.6g}", z)
     console.print(out)
-    verdict = ("[green]agree[/green] (every |z| ≤ 4)" if ok
-               else "[red]DISAGREE[/red] (|z| > 4)")
+    note = f"; {untested} not tested" if untested else ""
+    verdict = (f"[green]agree[/green] (every tested |z| ≤ 4{note})" if ok
+               else f"[red]DISAGREE[/red] (|z| > 4{note})")
     console.print(f"simulation and exact solution {verdict}")
 
 
