@@ -88,16 +88,16 @@ def measure(package: Path, cache: Path, tmp: Path, shim: Path, model: Path,
     if run.returncode != 0:
         fail(f"valgrind failed on {model.name}: {run.stderr[-2000:]}")
     events = int(re.search(r"events (\d+)", run.stdout).group(1))  # type: ignore[union-attr]
-    names: list[str] = []
-    totals = [0] * 8
-    for f in tmp.glob(out_file.name + "*"):
+    t: dict[str, int] = {}
+    for f in tmp.glob(out_file.name + "*"):  # one file per dump (a final, empty one at exit)
+        names: list[str] = []
         for line in f.read_text().splitlines():
             if line.startswith("events:"):
                 names = line.split()[1:]
-            elif line.startswith("totals:"):
-                totals = [a + int(b) for a, b in zip(totals, line.split()[1:], strict=False)]
+            elif line.startswith("totals:"):  # a count left out at the end of the line is 0
+                for name, value in zip(names, line.split()[1:], strict=False):
+                    t[name] = t.get(name, 0) + int(value)
         f.unlink()
-    t = dict(zip(names, totals, strict=False))
     return {"events": events, "ir": t["Ir"] / events, "bcm": t.get("Bcm", 0) / events,
             "bim": t.get("Bim", 0) / events}
 
