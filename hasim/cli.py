@@ -403,11 +403,13 @@ def validate(model: ModelArg, allow_outside_data: AllowOutside = False) -> None:
     from hasim.report.text import plain_text
 
     compiled, _ = _load(model, allow_outside_data)
-    n_groups = len(compiled.group_units)
+    def many(n: int, what: str) -> str:
+        return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
     typer.echo(plain_text(
-        f"{model}: ok — {compiled.name!r}: {compiled.n_types} component types, "
-        f"{compiled.n_units} units, {len(compiled.crew_names)} crews, "
-        f"{n_groups} standby groups, mission {compiled.mission:g} h"
+        f"{model}: ok — {compiled.name!r}: {many(compiled.n_types, 'component type')}, "
+        f"{many(compiled.n_units, 'unit')}, {many(len(compiled.crew_names), 'crew')}, "
+        f"{many(len(compiled.group_units), 'standby group')}, mission {compiled.mission:g} h"
     ))
 
 

@@ -105,6 +105,8 @@ def test_bad_options(tmp_path):
 def test_validate_and_schema(tmp_path):
     r = hasim("validate", str(MODEL), cwd=tmp_path)
     assert r.returncode == 0 and "ok" in r.stdout
+    one_crew = hasim("validate", str(ROOT / "models" / "quorum-markov.yaml"), cwd=tmp_path)
+    assert "1 component type, 5 units, 1 crew, 0 standby groups" in one_crew.stdout
     r = hasim("schema", cwd=tmp_path)
     schema = json.loads(r.stdout)
     assert schema["title"] == "hasim model"
