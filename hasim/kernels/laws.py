@@ -28,6 +28,21 @@ def _gamma_unit(shape: float, key: np.uint64, base: np.int64) -> float:
     return d
 
 
+@njit(inline="always", **JIT)
+def _exponential(a: float, u: float) -> float:
+    return -a * math.log(u)
+
+
+@njit(inline="always", **JIT)
+def _weibull(a: float, b: float, c: float, u: float) -> float:
+    return c + b * (-math.log(u)) ** (1.0 / a)
+
+
+@njit(inline="always", **JIT)
+def _lognormal(a: float, b: float, u: float) -> float:
+    return math.exp(a + b * ndtri(u))
+
+
 @njit(**JIT)
 def sample(code: np.int64, a: float, b: float, c: float, pool: np.ndarray, key: np.uint64,
            n: np.int64) -> float:
@@ -37,11 +52,11 @@ def sample(code: np.int64, a: float, b: float, c: float, pool: np.ndarray, key: 
     base = n * DRAWS_PER_SAMPLE
     u = uniform(key, base)
     if code == 1:
-        return -a * math.log(u)
+        return _exponential(a, u)
     if code == 2:
-        return c + b * (-math.log(u)) ** (1.0 / a)
+        return _weibull(a, b, c, u)
     if code == 3:
-        return math.exp(a + b * ndtri(u))
+        return _lognormal(a, b, u)
     if code == 4:
         if a >= 1.0:
             return b * _gamma_unit(a, key, base)
@@ -74,7 +89,20 @@ def draw(prog, st, stream, purpose, law):
         st.keys[stream, purpose] = sub_key(st.rk[0], prog.streams.ids[stream], purpose)
     st.draws[stream, purpose] = n + 1
     L = prog.laws
-    return sample(L.code[law], L.a[law], L.b[law], L.c[law], L.pool, st.keys[stream, purpose], n)
+    code = L.code[law]
+    # the commonest laws as branches of each draw site, which the processor predicts site by
+    # site, rather than the shared switch of sample (an indirect jump, mispredicted as the
+    # laws of successive draws differ); the same arithmetic, so the same bits
+    if code == 0:
+        return L.a[law]
+    if code <= 3:
+        u = uniform(st.keys[stream, purpose], n * DRAWS_PER_SAMPLE)
+        if code == 1:
+            return _exponential(L.a[law], u)
+        if code == 2:
+            return _weibull(L.a[law], L.b[law], L.c[law], u)
+        return _lognormal(L.a[law], L.b[law], u)
+    return sample(code, L.a[law], L.b[law], L.c[law], L.pool, st.keys[stream, purpose], n)
 
 
 @njit(inline="always", **JIT)
