@@ -254,6 +254,8 @@ def _num(x: float | None) -> str:
 def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,
                 table: pd.DataFrame, ok: bool, console: Console | None = None) -> None:
     """Print simulation against exact values with z-scores."""
+    from hasim.analysis.check import Z_LIMIT
+
     console = console or Console()
     console.print(f"[bold]{_title(model.name)}[/bold] — {study.n_runs:,} runs (seed "
                   f"{study.seed}, "
@@ -275,13 +277,13 @@ def print_check(model: CompiledModel, study: StudyResult, result: ExactResult,
             z = (f"not tested ({row['expected']:.3g} {what} expected; use --runs "
                  f"{int(row['runs_needed']):,})")
         else:
-            z = f"{row['z']:+.2f}" + ("" if abs(row["z"]) <= 4 else " [red]✗[/red]")
+            z = f"{row['z']:+.2f}" + ("" if abs(row["z"]) <= Z_LIMIT else " [red]✗[/red]")
         out.add_row(safe_text(labels.get(str(name), name)), f"{row['simulated']:.6g}",
                     f"[{row['ci_low']:.6g}, {row['ci_high']:.6g}]", f"{row['exact']:.6g}", z)
     console.print(out)
     note = f"; {untested} not tested" if untested else ""
-    verdict = (f"[green]agree[/green] (every tested |z| ≤ 4{note})" if ok
-               else f"[red]DISAGREE[/red] (|z| > 4{note})")
+    verdict = (f"[green]agree[/green] (every tested |z| ≤ {Z_LIMIT:g}{note})" if ok
+               else f"[red]DISAGREE[/red] (|z| > {Z_LIMIT:g}{note})")
     console.print(f"simulation and exact solution {verdict}")
 
 
