@@ -37,17 +37,24 @@ class Event(IntEnum):
     token: the group's loss token)."""
     SWITCH_END = 5
     """A switchover completes (target: group; token: the group's switch token)."""
-    # reserved for the mechanisms of the coming issues
     INSPECTION = 6
+    """An inspection of one unit of a schedule (target: the schedule entry; token: the round
+    number k of the instant ``offset + k·every``)."""
     MAINTENANCE_START = 7
+    """A maintenance round starts (target: the schedule; token: the round number)."""
     MAINTENANCE_END = 8
+    """A unit's maintenance step ends (target: the schedule; token: the unit)."""
     PART_ARRIVES = 9
+    """An ordered part arrives at its stock (target: the stock)."""
+    # reserved for the mechanisms of the coming issues
     SHOCK = 10
     BACKUP_START = 11
     BACKUP_END = 12
     RESTORE_END = 13
     RESYNC_END = 14
     DEMAND_STEP = 15
+    INSPECTION_END = 16
+    """A unit taken out of service by an inspection returns (target: the schedule entry)."""
 
 
 MAX_EVENT_KINDS = 64
@@ -91,6 +98,29 @@ class Trace(IntEnum):
     """system: down (other: the unit whose loss took it down)."""
     SYSTEM_UP = 16
     """system: up again (detail: the outage's length)."""
+    LATENT = 17
+    """unit: its failure went unnoticed by monitoring (latent)."""
+    REVEAL = 18
+    """unit: its latent failure was found (by an inspection or a switchover attempt)."""
+    INSPECT = 19
+    """unit: inspected (other: the schedule)."""
+    OUT = 20
+    """unit: out of service for planned work (other: the schedule; detail: the duration)."""
+    BACK = 21
+    """unit: back in service after planned work (other: the schedule)."""
+    PART_WAIT = 22
+    """unit: its repair waits for a part (other: the stock; detail: repairs waiting now)."""
+    PART_TAKEN = 23
+    """unit: its repair took a part (other: the stock; detail: the reorder's lead time)."""
+    PART_ARRIVES = 24
+    """stock: an ordered part arrived (detail: parts on hand now)."""
+    ROUND = 25
+    """schedule: a maintenance round starts (detail: the round number)."""
+    DEFER = 26
+    """unit: its maintenance step is deferred: it would take the system down (other: the
+    schedule)."""
+    SKIP = 27
+    """unit: its maintenance step is skipped (other: the schedule)."""
 
 
 class Target(IntEnum):
@@ -101,13 +131,16 @@ class Target(IntEnum):
     GROUP = 1
     SYSTEM = 2
     CREW = 3
+    SCHEDULE = 4
+    STOCK = 5
 
 
 TRACE_TARGET = {
     Trace.GROUP_DETECT: Target.GROUP, Trace.SWITCH_START: Target.GROUP,
     Trace.SWITCH_FAILED: Target.GROUP, Trace.SWITCH_NONE: Target.GROUP,
     Trace.SWITCH_END: Target.GROUP, Trace.SYSTEM_DOWN: Target.SYSTEM,
-    Trace.SYSTEM_UP: Target.SYSTEM,
+    Trace.SYSTEM_UP: Target.SYSTEM, Trace.PART_ARRIVES: Target.STOCK,
+    Trace.ROUND: Target.SCHEDULE,
 }
 """Trace lines whose target is not a unit."""
 
@@ -116,6 +149,9 @@ TRACE_OTHER = {
     Trace.SWITCH_START: Target.UNIT, Trace.SWITCH_FAILED: Target.UNIT,
     Trace.SWITCH_NONE: Target.UNIT, Trace.SWITCH_END: Target.UNIT, Trace.ACTIVE: Target.GROUP,
     Trace.SPARE: Target.GROUP, Trace.SYSTEM_DOWN: Target.UNIT, Trace.SYSTEM_UP: Target.UNIT,
+    Trace.INSPECT: Target.SCHEDULE, Trace.OUT: Target.SCHEDULE, Trace.BACK: Target.SCHEDULE,
+    Trace.PART_WAIT: Target.STOCK, Trace.PART_TAKEN: Target.STOCK,
+    Trace.DEFER: Target.SCHEDULE, Trace.SKIP: Target.SCHEDULE,
 }
 """What the ``other`` of a trace line refers to (none where absent)."""
 
@@ -134,14 +170,19 @@ class Purpose(IntEnum):
     SWITCHOVER = 4
     """group: switchover times."""
     COVERAGE = 5
-    """group: whether a switchover succeeds."""
+    """group: whether a switchover succeeds; unit: whether monitoring notices a failure;
+    schedule: whether an inspection finds a latent failure."""
     DISCIPLINE = 6
     """crew: the next job's component type under ``discipline: random``."""
-    # reserved for the mechanisms of the coming issues
     MODE = 7
+    """reserved (a mode's lifetimes are drawn from FAILURE, in mode order)."""
     INSPECTION = 8
+    """schedule: the time an inspection keeps a unit out of service."""
     MAINTENANCE = 9
+    """schedule: maintenance step durations."""
     LEAD_TIME = 10
+    """stock: lead times of reorders."""
+    # reserved for the mechanisms of the coming issues
     LAG = 11
     SHOCK = 12
     BACKUP = 13
@@ -166,7 +207,9 @@ class Owner(IntEnum):
 
 
 class Count(IntEnum):
-    """Per-run counts; ``FAILURES_BY_TYPE`` is the first of one column per component type.
+    """Per-run counts; ``FAILURES_BY_TYPE`` is the first of one column per component type,
+    followed by failures by mode, part requests and repairs that waited per stock
+    (:class:`hasim.model.lower.Layout`).
 
     The handlers count only what happens (detections, repair starts, ..., failures by type);
     ``EVENTS`` and ``FAILURES`` are their sums, filled in when the run closes (one increment per
@@ -190,19 +233,35 @@ class Count(IntEnum):
     OUTAGES_UNRECORDED = 9
     """Outages counted (and their downtime summed) but not recorded one by one: a block of
     replications keeps at most :data:`hasim.limits.MAX_RECORDS` outage records."""
-    FAILURES_BY_TYPE = 10
+    LATENT_FAILURES = 10
+    """Failures monitoring did not notice."""
+    LATENT_FOUND = 11
+    """Latent failures found by inspections."""
+    INSPECTIONS = 12
+    MAINTENANCE_STEPS = 13
+    """Units taken out of service by maintenance."""
+    MAINTENANCE_DEFERRED = 14
+    """Maintenance steps deferred (each counted once, however long it waits)."""
+    MAINTENANCE_SKIPPED = 15
+    """Maintenance steps skipped: the unit was failed (or out) at its turn, or the next round
+    began while the step was deferred or still to come."""
+    FAILURES_BY_TYPE = 16
 
 
 class Level(IntEnum):
     """Per-run time integrals and instants (hours); ``CREW_BUSY`` is the first of one column
-    per crew, followed by ``DOWNTIME_BY_TYPE`` (one column per component type, after the
-    crews)."""
+    per crew, followed by downtime by cause type, by cause mode, then hours waiting for parts
+    and parts on hand (time integral) per stock (:class:`hasim.model.lower.Layout`)."""
 
     DOWNTIME = 0
     FIRST_OUTAGE = 1
     """Start of the run's first outage (NaN: none); with ``until_failure``, the instant the
     system failed."""
-    CREW_BUSY = 2
+    PLANNED_DOWNTIME = 2
+    """System downtime while some unit is out of service for maintenance or an inspection."""
+    LATENT_HOURS = 3
+    """Unit-hours spent failed and latent (until found, or the end)."""
+    CREW_BUSY = 4
 
 
 class Episode(IntEnum):
@@ -213,14 +272,6 @@ class Episode(IntEnum):
     RESTORE = 2
     DATA_LOSS = 3
     STOCK_OUT = 4
-
-
-def n_counts(n_types: int) -> int:
-    return Count.FAILURES_BY_TYPE + n_types
-
-
-def n_levels(n_types: int, n_crews: int) -> int:
-    return Level.CREW_BUSY + n_crews + n_types
 
 
 def downtime_by_type_column(n_crews: int) -> int:

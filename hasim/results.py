@@ -66,6 +66,41 @@ class RunResult:
     episode_amount: np.ndarray
     episode_cause_unit: np.ndarray
     episode_cause_type: np.ndarray
+    planned_downtime_hours: np.ndarray | None = None
+    """System downtime while some unit was out of service for maintenance or an inspection
+    (part of ``downtime_hours``)."""
+    latent_failures: np.ndarray | None = None
+    """Failures monitoring did not notice."""
+    latent_hours: np.ndarray | None = None
+    """Unit-hours spent failed and latent, until found (or the end of the run)."""
+    inspections: np.ndarray | None = None
+    latent_found: np.ndarray | None = None
+    """Latent failures found by inspections."""
+    maintenance_steps: np.ndarray | None = None
+    maintenance_deferred: np.ndarray | None = None
+    maintenance_skipped: np.ndarray | None = None
+    failures_by_mode: np.ndarray | None = None
+    """Failures per failure mode (runs × modes, :attr:`CompiledModel.mode_labels`)."""
+    downtime_by_mode: np.ndarray | None = None
+    """System downtime attributed to the failure mode of the unit whose loss took the system
+    down (runs × modes; none for a unit out for planned work)."""
+    part_requests: np.ndarray | None = None
+    """Repairs that needed a part, per stock (runs × stocks)."""
+    parts_waited: np.ndarray | None = None
+    """Repairs that found their stock empty and waited (runs × stocks)."""
+    part_wait_hours: np.ndarray | None = None
+    """Hours repairs spent waiting for parts (runs × stocks)."""
+    parts_on_hand_hours: np.ndarray | None = None
+    """Time integral of the parts on hand (runs × stocks): divided by the mission, the mean
+    stock."""
+
+    def __post_init__(self) -> None:
+        n = len(self.replication)
+        for name, cols in _OPTIONAL.items():
+            if getattr(self, name) is None:  # records of an older layout: none of these
+                shape = (n,) if cols is None else (n, 0)
+                dtype = float if name.endswith("hours") else np.int64
+                object.__setattr__(self, name, np.zeros(shape, dtype=dtype))
 
     @property
     def runs(self) -> int:
@@ -101,6 +136,13 @@ class RunResult:
         return RunResult(**{f: np.concatenate([getattr(p, f) for p in parts])
                             for f in RunResult.__dataclass_fields__})
 
+
+_OPTIONAL = {"planned_downtime_hours": None, "latent_failures": None, "latent_hours": None,
+             "inspections": None, "latent_found": None, "maintenance_steps": None,
+             "maintenance_deferred": None, "maintenance_skipped": None,
+             "failures_by_mode": 2, "downtime_by_mode": 2, "part_requests": 2,
+             "parts_waited": 2, "part_wait_hours": 2, "parts_on_hand_hours": 2}
+"""Fields of the processes' records, and which are runs × something (2)."""
 
 Interval = tuple[float, float, float, float]
 """``(estimate, standard error, low, high)``: one row of :meth:`StudyResult.summary`."""

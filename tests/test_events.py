@@ -11,9 +11,11 @@ from hasim.model import lower
 
 TABLES = [(events.Event, "EV_"), (events.Trace, "TR_"), (events.Purpose, "P_"),
           (events.Count, "C_"), (events.Level, "L_"), (events.Episode, "EP_")]
-IMPLEMENTED = {"Event": 6, "Trace": len(events.Trace), "Purpose": 7, "Count": len(events.Count),
-               "Level": len(events.Level), "Episode": 1}
-"""Members the kernels implement so far (the rest are reserved for coming mechanisms)."""
+RESERVED = {"Event": {"SHOCK", "BACKUP_START", "BACKUP_END", "RESTORE_END", "RESYNC_END",
+                      "DEMAND_STEP"},
+            "Purpose": {"MODE", "LAG", "SHOCK", "BACKUP", "RESTORE", "RESYNC"},
+            "Episode": {"PLANNED_OUTAGE", "RESTORE", "DATA_LOSS", "STOCK_OUT"}}
+"""Members reserved for coming mechanisms: the kernels have no constant for them yet."""
 
 
 @pytest.mark.parametrize(("table", "prefix"), TABLES, ids=lambda x: getattr(x, "__name__", x))
@@ -23,7 +25,7 @@ def test_kernel_codes_are_the_event_table(table, prefix):
     for name, value in constants.items():
         assert table[name] == value, f"{prefix}{name} = {value} but {table.__name__}.{name} = " \
                                      f"{table[name].value}"
-    implemented = [m for m in table if m.value < IMPLEMENTED[table.__name__]]
+    implemented = [m for m in table if m.name not in RESERVED.get(table.__name__, set())]
     assert {m.name for m in implemented} == set(constants)
 
 

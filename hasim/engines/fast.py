@@ -37,12 +37,13 @@ def _state(p: Program, counts: np.ndarray, levels: np.ndarray, trace: int = 0,
     from hasim.kernels.codes import MAX_TARGETS
     from hasim.kernels.state import new_state
 
-    if max(p.n_units, p.n_groups) >= MAX_TARGETS:
+    if max(p.n_units, p.n_groups, len(p.schedules.units)) >= MAX_TARGETS:
         raise HasimError(f"the numba engine handles at most {MAX_TARGETS - 1:,} units")
-    heap = 4 * (p.n_units + p.n_groups) + 64
+    heap = 4 * (p.n_units + p.n_groups) + 2 * len(p.schedules.units) + p.n_schedules + 64
     episodes = max(1, min(max_records, max(1024, 4 * len(counts))))
     return new_state(p.n_units, p.n_groups, p.n_crews, p.n_nodes, len(p.streams.ids), counts,
-                     levels, heap=heap, episodes=episodes, trace=trace)
+                     levels, heap=heap, episodes=episodes, trace=trace, n_stocks=p.n_stocks,
+                     n_schedules=p.n_schedules)
 
 
 def _run(p: Program, st: Any, seed: int, start: int, stop: int, max_events: int,

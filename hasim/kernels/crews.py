@@ -20,7 +20,8 @@ from hasim.kernels.state import NOW
 
 @njit(inline="always", **JIT)
 def request(prog, st, u):
-    c = prog.units.crew[u]
+    c = prog.modes.crew[st.mode[u]]
+    st.job_crew[u] = c
     if c < 0:
         units.start_repair(prog, st, u)
         return
@@ -93,7 +94,7 @@ def next_job(prog, st, c):
 
 @njit(inline="always", **JIT)
 def release(prog, st, u):
-    c = prog.units.crew[u]
+    c = st.job_crew[u]
     if c < 0:
         return
     records.level(st, L_CREW_BUSY + c, st.f[NOW] - st.hold_start[u])

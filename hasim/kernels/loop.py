@@ -11,11 +11,27 @@ import math
 
 from numba import njit
 
-from hasim.kernels import JIT, crews, heap, records, standby, tree, units
+from hasim.kernels import (
+    JIT,
+    crews,
+    heap,
+    inspections,
+    maintenance,
+    records,
+    spares,
+    standby,
+    tree,
+    units,
+)
 from hasim.kernels.codes import (
     EV_DETECT,
     EV_FAIL,
     EV_GROUP_DETECT,
+    EV_INSPECTION,
+    EV_INSPECTION_END,
+    EV_MAINTENANCE_END,
+    EV_MAINTENANCE_START,
+    EV_PART_ARRIVES,
     EV_REPAIR_END,
     EV_RESPONSE_END,
     EV_SWITCH_END,
@@ -31,17 +47,21 @@ from hasim.kernels.rng import replication_key
 from hasim.kernels.state import (
     CAP_AT,
     CAUSE,
+    CAUSE_MODE,
     END,
     EP_START,
     IN_REP,
     LIVE,
     MISSION,
+    N_DEFERRED,
     N_EP,
+    N_OUT,
     N_TRACE,
     NOW,
     OUT_START,
     REP,
     ROW,
+    SEGMENT_START,
     SEQ,
     SIZE,
     STATUS,
@@ -53,7 +73,7 @@ from hasim.kernels.state import (
 @njit(**JIT)
 def reset(prog, st, seed, rep, row):
     """The state at t = 0 of replication ``rep``, recorded in row ``row``; every unit starts
-    its first life, in unit order."""
+    its first life, in unit order; then the first instant of every schedule is scheduled."""
     st.rk[0] = replication_key(seed, rep)
     st.draws[:, :] = 0
     for u in range(st.up.shape[0]):
@@ -62,6 +82,9 @@ def reset(prog, st, seed, rep, row):
         st.age[u] = 0.0
         st.life_start[u] = 0.0
         st.token[u] = 0
+        st.latent[u] = False
+        st.out[u] = False
+        st.job_crew[u] = -1
         st.holding[u] = False
     G = prog.groups
     for g in range(G.node.shape[0]):
@@ -75,6 +98,15 @@ def reset(prog, st, seed, rep, row):
     for c in range(st.busy.shape[0]):
         st.busy[c] = 0
         st.q_len[c] = 0
+    for s in range(st.on_hand.shape[0]):
+        st.on_hand[s] = prog.stocks.size[s]
+        st.on_hand_since[s] = 0.0
+        st.s_len[s] = 0
+    S = prog.schedules
+    for i in range(S.every.shape[0]):
+        st.plan_cursor[i] = S.ptr[i + 1] - S.ptr[i]
+        st.plan_running[i] = 0
+        st.plan_deferred[i] = False
     st.count_row[:] = 0
     st.level_row[:] = 0.0
     st.level_row[L_FIRST_OUTAGE] = math.nan
@@ -85,15 +117,28 @@ def reset(prog, st, seed, rep, row):
     st.i[ROW] = row
     st.i[REP] = rep
     st.i[CAUSE] = -1
+    st.i[CAUSE_MODE] = -1
+    st.i[N_OUT] = 0
+    st.i[N_DEFERRED] = 0
     st.i[EP_START] = st.i[N_EP]
     st.i[N_TRACE] = 0
     st.f[NOW] = 0.0
     st.f[OUT_START] = 0.0
+    st.f[SEGMENT_START] = 0.0
     st.f[END] = prog.mission
     st.f[MISSION] = prog.mission
     tree.reset(prog, st)
     for u in range(st.up.shape[0]):
         units.start_life(prog, st, u)
+    for i in range(S.every.shape[0]):
+        for e in range(S.ptr[i], S.ptr[i + 1]):
+            first = S.offset[e]
+            if not first < prog.mission:
+                continue
+            if i < S.n_inspections:
+                heap.schedule(st, first, EV_INSPECTION, e, 0)
+            elif e == S.ptr[i]:
+                heap.schedule(st, first, EV_MAINTENANCE_START, i, 0)
 
 
 @njit(inline="always", **JIT)
@@ -110,6 +155,18 @@ def dispatch(prog, st, kind, target, token):
         standby.switch_end(prog, st, target, token)
     elif kind == EV_GROUP_DETECT:
         standby.group_detect(prog, st, target, token)
+    elif kind == EV_PART_ARRIVES:
+        spares.part_arrives(prog, st, target, token)
+    elif kind == EV_INSPECTION:
+        inspections.inspect(prog, st, target, token)
+    elif kind == EV_INSPECTION_END:
+        inspections.inspection_end(prog, st, target, token)
+    elif kind == EV_MAINTENANCE_START:
+        maintenance.round_start(prog, st, target, token)
+    elif kind == EV_MAINTENANCE_END:
+        maintenance.step_end(prog, st, target, token)
+    if st.i[N_DEFERRED]:
+        maintenance.retry(prog, st)
 
 
 @njit(**JIT)

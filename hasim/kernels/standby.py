@@ -69,12 +69,17 @@ def attempt(prog, st, g):
     if st.g_switching[g]:
         st.g_switching[g] = False
         st.g_switch_token[g] += 1
+    if failed >= 0:
+        units.reveal_at_switchover(prog, st, failed)
     target = -1
     for j in range(G.ptr[g], G.ptr[g + 1]):
         v = G.members[j]
-        if v != failed and st.up[v]:
+        if v == failed:
+            continue
+        if st.up[v]:
             target = v
             break
+        units.reveal_at_switchover(prog, st, v)
     if target < 0:
         st.g_active[g] = -1
         records.trace(st, TR_SWITCH_NONE, g, failed, 0.0)
@@ -95,6 +100,16 @@ def attempt(prog, st, g):
                 st.g_switch_token[g] += 1
                 heap.schedule(st, delay, EV_SWITCH_END, g, st.g_switch_token[g])
     tree.set_group(prog, st, g, failed)
+
+
+@njit(**JIT)
+def taken_out(prog, st, u):
+    g = prog.units.group[u]
+    if g < 0 or st.g_active[g] != u:
+        return
+    st.g_by_repair[g] = math.nan
+    tree.set_group(prog, st, g, u)
+    attempt(prog, st, g)
 
 
 @njit(inline="always", **JIT)

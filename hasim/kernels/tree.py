@@ -70,3 +70,56 @@ def set_unit(prog, st, u, up, cause):
 @njit(inline="always", **JIT)
 def set_group(prog, st, g, cause):
     set_node(prog, st, prog.groups.node[g], group_in_service(st, g), cause)
+
+
+@njit(**JIT)
+def _dry_set(prog, st, node, up, n):
+    """Set a node for a what-if (the system's state is not recorded); returns the number of
+    nodes changed so far."""
+    st.dry_i[SYSTEM_UP] = st.i[SYSTEM_UP]
+    if st.node_up[node] != up:
+        propagate(prog.tree.k, prog.tree.parent, st.node_up, st.node_cnt, st.dry_i, node, up)
+        st.dry_nodes[n] = node
+        n += 1
+    return n
+
+
+@njit(**JIT)
+def would_be_down(prog, st, units, lo, hi):
+    """Whether the system would be down with the up units among ``units[lo:hi]`` taken out of
+    service now (the twin of the reference's ``would_be_down``): their leaves down, and the
+    node of a group whose active unit is among them down unless a switchover would be instant
+    and sure. The counters are changed, read and changed back."""
+    U = prog.units
+    G = prog.groups
+    n = 0
+    for j in range(lo, hi):
+        u = units[j]
+        if not st.up[u]:
+            continue
+        for q in range(U.leaf_ptr[u], U.leaf_ptr[u + 1]):
+            n = _dry_set(prog, st, U.leaf_nodes[q], False, n)
+        g = U.group[u]
+        if g >= 0 and st.g_active[g] == u:
+            instant = G.switchover[g] == -1 and G.coverage[g] >= 1.0
+            if instant:
+                other = False
+                for m in range(G.ptr[g], G.ptr[g + 1]):
+                    v = G.members[m]
+                    if v != u and st.up[v]:
+                        listed = False
+                        for x in range(lo, hi):
+                            if units[x] == v:
+                                listed = True
+                                break
+                        if not listed:
+                            other = True
+                            break
+                instant = other
+            if not instant:
+                n = _dry_set(prog, st, G.node[g], False, n)
+    down = not st.node_up[prog.tree.k.shape[0] - 1]
+    for q in range(n - 1, -1, -1):
+        propagate(prog.tree.k, prog.tree.parent, st.node_up, st.node_cnt, st.dry_i,
+                  st.dry_nodes[q], True)
+    return down

@@ -1,28 +1,36 @@
-"""Unit lives and ageing: start of a life, rate changes, failure, detection, repair — twins of
-:mod:`hasim.engines.reference.units`, handler for handler."""
+"""Unit lives and ageing: start of a life, rate changes, failure (noticed or latent),
+detection, repair, time out of service — twins of :mod:`hasim.engines.reference.units`,
+handler for handler."""
 
 from __future__ import annotations
 
 from numba import njit
 
-from hasim.kernels import JIT, crews, heap, laws, records, standby, tree
+from hasim.kernels import JIT, crews, heap, laws, records, spares, standby, tree
 from hasim.kernels.codes import (
     C_DETECTIONS,
     C_FAILURES_BY_TYPE,
+    C_LATENT_FAILURES,
     C_REPAIR_STARTS,
     C_REPAIRS,
     EV_DETECT,
     EV_FAIL,
     EV_REPAIR_END,
+    L_LATENT_HOURS,
+    P_COVERAGE,
     P_DETECTION,
     P_FAILURE,
     P_REPAIR,
+    TR_BACK,
     TR_DETECT,
     TR_FAIL,
+    TR_LATENT,
     TR_LIFE,
+    TR_OUT,
     TR_RATE,
     TR_REPAIR_END,
     TR_REPAIR_START,
+    TR_REVEAL,
 )
 from hasim.kernels.state import NOW
 
@@ -30,8 +38,18 @@ from hasim.kernels.state import NOW
 @njit(inline="always", **JIT)
 def start_life(prog, st, u):
     U = prog.units
-    lifetime = laws.draw(prog, st, U.stream[u], P_FAILURE, U.failure[u])
+    M = prog.modes
+    stream = U.stream[u]
+    t = U.type[u]
+    mode = M.ptr[t]
+    lifetime = laws.draw(prog, st, stream, P_FAILURE, M.failure[mode])
+    for j in range(mode + 1, M.ptr[t + 1]):
+        x = laws.draw(prog, st, stream, P_FAILURE, M.failure[j])
+        if x < lifetime:
+            lifetime = x
+            mode = j
     st.lifetime[u] = lifetime
+    st.mode[u] = mode
     st.age[u] = 0.0
     st.life_start[u] = st.f[NOW]
     st.token[u] += 1
@@ -60,11 +78,25 @@ def fail(prog, st, u, token):
         return
     U = prog.units
     st.up[u] = False
+    m = st.mode[u]
     records.count(st, C_FAILURES_BY_TYPE + U.type[u])
+    records.count(st, prog.layout.failures_by_mode + m)
     records.trace(st, TR_FAIL, u, -1, 0.0)
+    coverage = prog.modes.coverage[m]
+    latent = False
+    if coverage < 1.0:
+        latent = coverage <= 0.0 or \
+            laws.draw_uniform(prog, st, U.stream[u], P_COVERAGE) >= coverage
+    if latent:
+        st.latent[u] = True
+        st.latent_start[u] = st.f[NOW]
+        records.count(st, C_LATENT_FAILURES)
+        records.trace(st, TR_LATENT, u, -1, 0.0)
     tree.set_unit(prog, st, u, False, u)
     standby.lost(prog, st, u)
-    delay = laws.draw(prog, st, U.stream[u], P_DETECTION, U.detection[u])
+    if latent:
+        return
+    delay = laws.draw(prog, st, U.stream[u], P_DETECTION, prog.modes.detection[m])
     if delay > 0.0:
         heap.schedule(st, delay, EV_DETECT, u, 0)
     else:
@@ -72,18 +104,41 @@ def fail(prog, st, u, token):
 
 
 @njit(inline="always", **JIT)
+def unlatch(st, u):
+    st.latent[u] = False
+    records.level(st, L_LATENT_HOURS, st.f[NOW] - st.latent_start[u])
+    records.trace(st, TR_REVEAL, u, -1, 0.0)
+
+
+@njit(**JIT)
+def reveal(prog, st, u):
+    if st.latent[u]:
+        unlatch(st, u)
+        detect(prog, st, u, 0)
+
+
+@njit(**JIT)
+def reveal_at_switchover(prog, st, u):
+    if st.latent[u]:
+        unlatch(st, u)
+        records.count(st, C_DETECTIONS)
+        records.trace(st, TR_DETECT, u, -1, 0.0)
+        spares.need(prog, st, u)
+
+
+@njit(inline="always", **JIT)
 def detect(prog, st, u, token):
     records.count(st, C_DETECTIONS)
     records.trace(st, TR_DETECT, u, -1, 0.0)
     standby.detected(prog, st, u)
-    crews.request(prog, st, u)
+    spares.need(prog, st, u)
 
 
 @njit(inline="always", **JIT)
 def start_repair(prog, st, u):
     records.count(st, C_REPAIR_STARTS)
-    U = prog.units
-    duration = laws.draw(prog, st, U.stream[u], P_REPAIR, U.repair[u])
+    law = prog.modes.repair[st.mode[u]]
+    duration = laws.draw(prog, st, prog.units.stream[u], P_REPAIR, law)
     records.trace(st, TR_REPAIR_START, u, -1, duration)
     heap.schedule(st, duration, EV_REPAIR_END, u, 0)
 
@@ -97,3 +152,35 @@ def repair_end(prog, st, u, token):
     tree.set_unit(prog, st, u, True, -1)
     start_life(prog, st, u)
     crews.release(prog, st, u)
+
+
+@njit(**JIT)
+def take_out(prog, st, u, schedule, duration):
+    records.set_out(st, 1)
+    st.out[u] = True
+    st.up[u] = False
+    records.trace(st, TR_OUT, u, schedule, duration)
+    set_rate(prog, st, u, 0.0)
+    tree.set_unit(prog, st, u, False, u)
+    standby.taken_out(prog, st, u)
+
+
+@njit(**JIT)
+def back_in_service(prog, st, u, schedule, renews):
+    records.set_out(st, -1)
+    st.out[u] = False
+    st.up[u] = True
+    records.trace(st, TR_BACK, u, schedule, 0.0)
+    st.life_start[u] = st.f[NOW]
+    if prog.units.group[u] < 0:
+        st.rate[u] = 1.0
+    standby.repaired(prog, st, u)
+    tree.set_unit(prog, st, u, True, -1)
+    if renews:
+        start_life(prog, st, u)
+        return
+    st.token[u] += 1
+    rate = st.rate[u]
+    records.trace(st, TR_RATE, u, -1, rate)
+    if rate > 0.0:
+        heap.schedule(st, max(st.lifetime[u] - st.age[u], 0.0) / rate, EV_FAIL, u, st.token[u])

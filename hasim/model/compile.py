@@ -122,6 +122,28 @@ class CompiledModel:
     spec: schema.ModelSpec = field(repr=False, compare=False)
     source: str | None = None
     warnings: tuple[str, ...] = ()
+    # failure modes: type t has modes type_mode_ptr[t] .. type_mode_ptr[t + 1] - 1
+    mode_labels: tuple[str, ...] = ()
+    """``db`` for a component's only mode (``failure:``), ``db.crash`` for one of ``failures``."""
+    type_mode_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    mode_type: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    mode_failure: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    mode_repair: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    mode_detection: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    mode_coverage: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Probability that monitoring notices a failure of the mode (0 for ``effect: latent``)."""
+    mode_effect: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Index into :data:`hasim.model.schema.EFFECTS`."""
+    mode_spare: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Stock a repair of the mode takes a part from, -1: none."""
+    mode_crew: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # spares
+    stock_names: tuple[str, ...] = ()
+    stock_size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    stock_lead_time: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # calendar schedules: inspections and maintenance, in model order
+    inspections: tuple[Schedule, ...] = ()
+    maintenance: tuple[Schedule, ...] = ()
 
     @property
     def n_units(self) -> int:
@@ -165,6 +187,30 @@ class CompiledModel:
             else:
                 up[n] = sum(up[c] for c in self.node_children[n]) >= self.node_k[n]
         return bool(up[-1])
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An inspection or maintenance schedule: rounds at ``first + k·every`` over ``units`` (in
+    the order written); ``duration`` a law index (-1: no time out of service)."""
+
+    label: str
+    """``inspections[0]`` or ``maintenance[1]`` with what it covers: a stream owner's name."""
+    units: tuple[int, ...]
+    every: float
+    first: float
+    duration: int
+    coverage: float = 1.0
+    stagger: bool = False
+    rolling: bool = True
+    defer: bool = False
+    renews: bool = False
+
+    def offsets(self) -> tuple[float, ...]:
+        """The first instant of each unit's inspections (stagger spreads them over ``every``)."""
+        n = len(self.units)
+        return tuple(self.first + (j * self.every / n if self.stagger else 0.0)
+                     for j in range(n))
 
 
 _REF = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\[(\d+)\])?$")
@@ -473,19 +519,50 @@ class _Compiler:
         crew_number = {name: c for c, name in enumerate(crew_names)}
         crew_response = [self.law(c.response, ("crews", n, "response"))
                          for n, c in spec.crews.items()]
+        stock_names = list(spec.spares)
+        stock_number = {name: s for s, name in enumerate(stock_names)}
+        stock_lead = [self.law(sp.lead_time, ("spares", n, "lead_time"), positive=True)
+                      for n, sp in spec.spares.items()]
+        modes: dict[str, list[Any]] = {k: [] for k in (
+            "label", "type", "failure", "repair", "detection", "coverage", "effect", "spare",
+            "crew")}
+        mode_ptr = [0]
         unit_type, failure, repair, detection, crew, priority = [], [], [], [], [], []
         for t, (name, comp) in enumerate(spec.components.items()):
             p = ("components", name)
-            f = self.law(comp.failure, (*p, "failure"), positive=True)
-            r = self.law(comp.repair, (*p, "repair"), positive=True)
+            c = self._named(comp.crew, crew_number, (*p, "crew"), "crew", "crews")
+            spare = self._named(comp.spare, stock_number, (*p, "spare"), "spare stock",
+                                "spares")
             d = self.law(comp.detection, (*p, "detection"))
-            c = -1
-            if comp.crew is not None:
-                if comp.crew in crew_number:
-                    c = crew_number[comp.crew]
-                else:
-                    known = _some(crew_names) or "none defined"
-                    self.error((*p, "crew"), f"unknown crew {comp.crew!r} (crews: {known})")
+            r = self.law(comp.repair, (*p, "repair"), positive=True)
+            if comp.failures is None:
+                assert comp.failure is not None
+                f = self.law(comp.failure, (*p, "failure"), positive=True)
+                rows = [(name, f, r, d, comp.coverage, 0, spare, c)]
+            else:
+                rows = []
+                for j, mode in enumerate(comp.failures):
+                    q = (*p, "failures", j)
+                    rows.append((
+                        f"{name}.{mode.name}",
+                        self.law(mode.law, (*q, "law"), positive=True),
+                        r if mode.repair is None else self.law(mode.repair, (*q, "repair"),
+                                                               positive=True),
+                        d if mode.detection is None else self.law(mode.detection,
+                                                                  (*q, "detection")),
+                        0.0 if mode.effect == "latent" else
+                        comp.coverage if mode.coverage is None else mode.coverage,
+                        schema.EFFECTS.index(mode.effect),
+                        spare if mode.spare is None else
+                        self._named(mode.spare, stock_number, (*q, "spare"), "spare stock",
+                                    "spares"),
+                        c if mode.crew is None else
+                        self._named(mode.crew, crew_number, (*q, "crew"), "crew", "crews")))
+            for row in rows:
+                for key, value in zip(modes, (row[0], t, *row[1:]), strict=True):
+                    modes[key].append(value)
+            mode_ptr.append(len(modes["label"]))
+            f, r, d = rows[0][1:4]
             for _ in range(comp.count):
                 unit_type.append(t)
                 failure.append(f)
@@ -494,6 +571,12 @@ class _Compiler:
                 crew.append(c)
                 priority.append(comp.priority)
         self.node(spec.system, ("system",))
+        in_system = set(self.used_types)  # a schedule does not put a component in the system
+        inspections = tuple(self.schedule("inspections", i, x)
+                            for i, x in enumerate(spec.inspections))
+        maintenance = tuple(self.schedule("maintenance", i, x)
+                            for i, x in enumerate(spec.maintenance))
+        self.used_types = in_system
         for u, p in self.standby_units.items():
             for use in self.unit_uses.get(u, []):
                 if use != p:
@@ -544,7 +627,56 @@ class _Compiler:
             spec=spec,
             source=self.source,
             warnings=warnings,
+            mode_labels=tuple(modes["label"]),
+            type_mode_ptr=np.array(mode_ptr, dtype=np.int64),
+            mode_type=np.array(modes["type"], dtype=np.int64),
+            mode_failure=np.array(modes["failure"], dtype=np.int64),
+            mode_repair=np.array(modes["repair"], dtype=np.int64),
+            mode_detection=np.array(modes["detection"], dtype=np.int64),
+            mode_coverage=np.array(modes["coverage"], dtype=float),
+            mode_effect=np.array(modes["effect"], dtype=np.int64),
+            mode_spare=np.array(modes["spare"], dtype=np.int64),
+            mode_crew=np.array(modes["crew"], dtype=np.int64),
+            stock_names=tuple(stock_names),
+            stock_size=np.array([sp.stock for sp in spec.spares.values()], dtype=np.int64),
+            stock_lead_time=np.array(stock_lead, dtype=np.int64),
+            inspections=inspections,
+            maintenance=maintenance,
         )
+
+    def _named(self, name: str | None, numbers: dict[str, int], path: tuple[Any, ...],
+               what: str, section: str) -> int:
+        """The number of a crew or stock named in a component (-1: none named)."""
+        if name is None:
+            return -1
+        if name in numbers:
+            return numbers[name]
+        known = _some(numbers) or "none defined"
+        self.error(path, f"unknown {what} {name!r} ({section}: {known})")
+        return -1
+
+    def schedule(self, section: str, index: int,
+                 x: schema.Inspection | schema.Maintenance) -> Schedule:
+        path = (section, index)
+        refs = [x.of] if isinstance(x.of, str) else x.of
+        units: list[int] = []
+        for i, ref in enumerate(refs):
+            p = (*path, "of") if isinstance(x.of, str) else (*path, "of", i)
+            for u in self.refs(ref, p):
+                if u in units:
+                    self.error(p, f"{self._label(u)} is named twice in this schedule")
+                else:
+                    units.append(u)
+        duration = self.law(x.duration, (*path, "duration"))
+        label = f"{section}[{index}] of " + ",".join(refs)
+        first = x.every if x.first is None else x.first
+        if isinstance(x, schema.Inspection):
+            return Schedule(label, tuple(units), x.every, first, duration, coverage=x.coverage,
+                            stagger=x.stagger)
+        if duration < 0:
+            self.error((*path, "duration"), "maintenance needs a duration with a positive mean")
+        return Schedule(label, tuple(units), x.every, first, duration, rolling=x.rolling,
+                        defer=x.defer, renews=x.renews)
 
 
 def compile_spec(spec: schema.ModelSpec, lines: LineMap | None = None,

@@ -295,17 +295,78 @@ class Crew(Strict):
     discipline: Literal["fifo", "priority", "random"] = "fifo"
 
 
+EFFECTS = ("down", "latent", "data", "corrupt")
+
+
+class FailureMode(Strict):
+    """One of a component's competing failure modes: its own ``law`` (a lifetime drawn afresh
+    each life), and optionally its own ``repair``, ``detection``, ``coverage``, ``spare`` and
+    ``crew`` (default: the component's), and ``effect``."""
+
+    name: Name
+    law: LawField
+    repair: LawField | None = None
+    detection: LawField | None = None
+    coverage: Probability | None = None
+    spare: Name | None = None
+    crew: Name | None = None
+    effect: Literal["down", "latent", "data", "corrupt"] = "down"
+    """``down``: down until repaired; ``latent``: down and never noticed by monitoring (found by
+    an inspection or a switchover attempt); ``data`` and ``corrupt``: down (their effect on
+    datasets is recorded by mode)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> FailureMode:
+        if self.effect == "latent" and self.coverage not in (None, 0.0):
+            raise PydanticCustomError(
+                "mode", "effect: latent means coverage 0 (monitoring never notices it); "
+                "remove coverage or use effect: down with coverage below 1")
+        return self
+
+
 class Component(Strict):
-    """A component type with ``count`` identical instances."""
+    """A component type with ``count`` identical instances: one failure mode (``failure`` and
+    ``repair``) or several competing ones (``failures``)."""
 
     kind: Literal["hardware", "software", "process"] = "hardware"
     count: Size = 1
-    failure: LawField
-    repair: LawField
+    failure: LawField | None = None
+    repair: LawField | None = None
+    failures: Annotated[list[FailureMode], Field(min_length=1, max_length=64)] | None = None
     crew: Name | None = None
     detection: LawField | None = None
+    coverage: Probability = 1.0
+    """Probability that monitoring notices a failure; otherwise it is latent."""
+    spare: Name | None = None
+    """Every repair first takes one part from this stock (``spares``)."""
     priority: Annotated[int, Field(strict=True, ge=INT64_MIN, le=INT64_MAX)] = 0
     """Crew queue order under ``discipline: priority``: lower numbers are repaired first."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Component:
+        if self.failures is None:
+            missing = [k for k in ("failure", "repair") if getattr(self, k) is None]
+            if missing:
+                raise PydanticCustomError(
+                    "component", "give failure and repair (one failure mode) or failures (a "
+                    "list of modes); missing: {missing}", {"missing": ", ".join(missing)})
+            return self
+        if self.failure is not None:
+            raise PydanticCustomError(
+                "component", "give failure (one failure mode) or failures (a list of modes), "
+                "not both")
+        names = [m.name for m in self.failures]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise PydanticCustomError("component", "failure mode names must differ: {names}",
+                                      {"names": ", ".join(twice)})
+        if self.repair is None:
+            lacking = [m.name for m in self.failures if m.repair is None]
+            if lacking:
+                raise PydanticCustomError(
+                    "component", "failure mode(s) {names} have no repair: give each mode a "
+                    "repair or the component a repair for all", {"names": ", ".join(lacking)})
+        return self
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -412,6 +473,49 @@ Quorum.model_rebuild()
 # --- the whole model -------------------------------------------------------------------------
 
 
+# --- processes -------------------------------------------------------------------------------
+
+Refs = Annotated[Ref, Tag("_ref")] | Annotated[list[Ref], Field(min_length=1)]
+MAX_SCHEDULES = 1000
+"""Most inspection or maintenance schedules in a model."""
+
+
+class Inspection(Strict):
+    """Proof tests on calendar time: at ``first + k·every`` (``first`` defaults to ``every``;
+    with ``stagger`` instance j of n is shifted by j·every/n) each instance is inspected; it is
+    out of service for ``duration``; a latent failure is found with probability
+    ``coverage``."""
+
+    of: Refs
+    every: PositiveDuration
+    first: NonNegativeDuration | None = None
+    duration: LawField | None = None
+    coverage: Probability = 1.0
+    stagger: bool = False
+
+
+class Maintenance(Strict):
+    """Planned work: rounds at ``first + k·every``; each instance is out of service for
+    ``duration``; ``rolling`` one instance after another (else all at once); ``defer`` a step
+    that would take the system down; ``renews``: as good as new afterwards."""
+
+    of: Refs
+    every: PositiveDuration
+    first: NonNegativeDuration | None = None
+    duration: LawField
+    rolling: bool = True
+    defer: bool = False
+    renews: bool = False
+
+
+class Spare(Strict):
+    """A stock of parts, full at t = 0: a part taken is reordered at once (one-for-one) and
+    arrives after ``lead_time``."""
+
+    stock: Annotated[int, Field(strict=True, ge=1, le=MAX_UNITS)]
+    lead_time: LawField
+
+
 class ModelSpec(Strict):
     """A whole model file."""
 
@@ -422,6 +526,11 @@ class ModelSpec(Strict):
     crews: dict[Name, Crew] = Field(default_factory=dict)
     components: Annotated[dict[Name, Component], Field(min_length=1)]
     system: Node
+    spares: dict[Name, Spare] = Field(default_factory=dict)
+    inspections: Annotated[list[Inspection], Field(max_length=MAX_SCHEDULES)] = \
+        Field(default_factory=list)
+    maintenance: Annotated[list[Maintenance], Field(max_length=MAX_SCHEDULES)] = \
+        Field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
         """The resolved model as plain data (hours, fractions), for manifests."""

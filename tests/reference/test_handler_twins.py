@@ -42,11 +42,15 @@ from hasim.kernels import records as ker_records
 from hasim.kernels.codes import KIND_BITS, MAX_TARGETS, OK, TOKEN_SHIFT
 from hasim.kernels.state import (
     CAUSE,
+    CAUSE_MODE,
     EP_START,
+    N_DEFERRED,
     N_EP,
+    N_OUT,
     N_TRACE,
     NOW,
     OUT_START,
+    SEGMENT_START,
     SEQ,
     SIZE,
     STATUS,
@@ -59,7 +63,8 @@ from hasim.kernels.state import (
 from ..strategies import models, tie_models
 
 HANDLED = (Event.FAIL, Event.DETECT, Event.RESPONSE_END, Event.REPAIR_END,
-           Event.GROUP_DETECT, Event.SWITCH_END)
+           Event.GROUP_DETECT, Event.SWITCH_END, Event.INSPECTION, Event.INSPECTION_END,
+           Event.MAINTENANCE_START, Event.MAINTENANCE_END, Event.PART_ARRIVES)
 """The event kinds both engines implement (the others are reserved for coming mechanisms)."""
 
 MAX_STEPS = 20000
@@ -174,6 +179,24 @@ def differences(tw: Twins) -> list[str]:
     _ints(d, "unit.token", [u.token for u in U], st.token)
     _ints(d, "unit.holding", [u.holding for u in U], st.holding)
     _floats(d, "unit.hold_start", [u.hold_start for u in U], st.hold_start)
+    _ints(d, "unit.mode", [u.mode for u in U], st.mode)
+    _ints(d, "unit.latent", [u.latent for u in U], st.latent)
+    _floats(d, "unit.latent_start", [u.latent_start if u.latent else 0.0 for u in U],
+            np.where(st.latent, st.latent_start, 0.0))
+    _ints(d, "unit.out", [u.out for u in U], st.out)
+    _ints(d, "unit.job_crew", [u.job_crew for u in U], st.job_crew)
+    # stocks and maintenance plans
+    _ints(d, "stock.on_hand", [s.on_hand for s in r.stocks], st.on_hand)
+    _floats(d, "stock.since", [s.since for s in r.stocks], st.on_hand_since)
+    for s, stock in enumerate(r.stocks):
+        _ints(d, f"stock[{s}].queue", stock.queue, st.s_queue[s, :st.s_len[s]])
+        _floats(d, f"stock[{s}].wait_start", [r.units[u].wait_start for u in stock.queue],
+                [st.wait_start[u] for u in st.s_queue[s, :st.s_len[s]]])
+    for i, plan in r.plans.items():
+        _ints(d, f"plan[{i}]", [plan.cursor, plan.running, plan.deferred],
+              [st.plan_cursor[i], st.plan_running[i], st.plan_deferred[i]])
+    _ints(d, "units out, plans deferred", [r.n_out, r.n_deferred],
+          [st.i[N_OUT], st.i[N_DEFERRED]])
     # standby groups
     G = r.groups
     _ints(d, "group.active", [g.active for g in G], st.g_active)
@@ -196,6 +219,9 @@ def differences(tw: Twins) -> list[str]:
     _ints(d, "system_up", [r.system_up], [st.i[SYSTEM_UP]])
     _floats(d, "outage_start", [r.outage_start], [st.f[OUT_START]])
     _ints(d, "outage_cause", [r.outage_cause], [st.i[CAUSE]])
+    if not r.system_up:
+        _ints(d, "outage_mode", [r.outage_mode], [st.i[CAUSE_MODE]])
+        _floats(d, "segment_start", [r.segment_start], [st.f[SEGMENT_START]])
     # random streams
     _ints(d, "draws", r.draws, st.draws)
     drawn = {(int(s), int(q)) for s, q in zip(*np.nonzero(st.draws), strict=True)}
@@ -251,7 +277,7 @@ class Twins:
         # room for every stale event and trace line: a full buffer would end the kernel's run
         self.st = new_state(p.n_units, p.n_groups, p.n_crews, p.n_nodes, len(p.streams.ids),
                             self.ker_counts, self.ker_levels, heap=4096, episodes=4096,
-                            trace=1 << 16)
+                            trace=1 << 16, n_stocks=p.n_stocks, n_schedules=p.n_schedules)
         self.st.i[TRACING] = 1
         self.r.start()
         loop.reset(p, self.st, np.uint64(seed), rep, 0)
@@ -469,6 +495,85 @@ components:
   b: {count: 2, failure: {fixed: 3h}, repair: {fixed: 1h}}
 system: {series: [{parallel: a}, {standby: {of: b, mode: hot}}]}
 """,
+    # failure modes, partial coverage, latent failures found by staggered inspections (which
+    # take units out of service) and by switchover attempts
+    "latent-modes": """
+mission: 400h
+crews:
+  c: {size: 1, response: 0.5h}
+components:
+  a:
+    count: 3
+    coverage: 0.6
+    repair: 2h
+    failures:
+      - {name: wear, law: {weibull: {shape: 2, mean: 30h}}, repair: {fixed: 1h}}
+      - {name: silent, law: 40h, effect: latent}
+      - {name: glitch, law: 60h, detection: 0.2h, coverage: 0.3, crew: c}
+  b:
+    count: 3
+    failures:
+      - {name: crash, law: 25h, repair: 3h, crew: c}
+      - {name: hidden, law: 20h, repair: 1h, coverage: 0}
+system: {series: [{k_of_n: {k: 2, of: a}}, {standby: {of: b, mode: warm, dormant_factor: 0.5,
+                                                      switchover: 0.1h}}]}
+inspections:
+  - {of: a, every: 10h, stagger: true, duration: {fixed: 0.5h}, coverage: 0.7}
+  - {of: "b[2]", every: 15h, first: 5h}
+""",
+    # a stock smaller than the demand: repairs wait for parts, FIFO, holding no crew
+    "spares-wait": """
+mission: 300h
+crews:
+  c: {size: 2, discipline: priority}
+spares:
+  disk: {stock: 1, lead_time: 8h}
+  board: {stock: 2, lead_time: {uniform: {min: 1h, max: 20h}}}
+components:
+  d: {count: 4, failure: 15h, repair: 1h, spare: disk, crew: c, priority: 1}
+  e:
+    count: 2
+    spare: board
+    crew: c
+    failures:
+      - {name: x, law: 20h, repair: 2h}
+      - {name: y, law: 30h, repair: 1h, spare: disk}
+system: {series: [{k_of_n: {k: 2, of: d}}, {parallel: e}]}
+""",
+    # rolling (deferred, renewing) and all-at-once maintenance, a maintained standby member
+    "maintenance": """
+mission: 500h
+components:
+  w: {count: 3, failure: {weibull: {shape: 3, mean: 40h}}, repair: 4h}
+  s: {count: 2, failure: 30h, repair: 2h}
+  p: {count: 2, failure: 50h, repair: 5h}
+system: {series: [{k_of_n: {k: 2, of: w}}, {standby: {of: s, switchover: 0.5h}},
+                  {parallel: p}]}
+maintenance:
+  - {of: w, every: 24h, duration: 3h, rolling: true, defer: true, renews: true}
+  - {of: s, every: 36h, first: 6h, duration: {fixed: 2h}}
+  - {of: p, every: 48h, duration: {fixed: 4h}, rolling: false, defer: true}
+  - {of: "p[0]", every: 100h, duration: 1h, rolling: false}
+""",
+    # whole-hour ties between failures, repairs, inspections, maintenance and parts
+    "tie-processes": """
+mission: 120h
+spares:
+  part: {stock: 1, lead_time: {fixed: 3h}}
+components:
+  a:
+    count: 2
+    failures:
+      - {name: f, law: {fixed: 5h}, repair: {fixed: 1h}, spare: part}
+      - {name: l, law: {empirical: {values: [4, 6]}}, repair: {fixed: 2h}, coverage: 0}
+  b: {count: 2, failure: {empirical: {values: [3, 7]}}, repair: {fixed: 2h}}
+system: {series: [{standby: {of: a, switchover: {fixed: 1h}}}, {parallel: b}]}
+inspections:
+  - {of: a, every: 4h, duration: {fixed: 1h}}
+  - {of: b, every: 4h}
+maintenance:
+  - {of: b, every: 6h, duration: {fixed: 2h}, defer: true}
+""",
 }
 
 SEEDS = (1, 2024, 987654321)
@@ -509,7 +614,7 @@ def test_every_handler_runs(programs):
     stale = {kind for kind, live in total if isinstance(kind, Event) and not live}
     assert set(HANDLED) <= effective, set(HANDLED) - effective
     # and the lazy deletions: stale events of every kind that carries a token
-    assert {Event.FAIL, Event.GROUP_DETECT, Event.SWITCH_END} <= stale, stale
+    assert {Event.FAIL, Event.GROUP_DETECT, Event.SWITCH_END, Event.INSPECTION} <= stale, stale
     # every action of every rule (queueing, rate changes, failed and impossible switchovers,
     # a repaired unit made active or a spare, ...)
     traced = {code for tag, code in total if tag == "trace"}

@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
 
 def request(r: Replication, u: int) -> None:
-    """The repair of ``u`` is ready: start it (no crew), grant it, or queue it."""
-    c = int(r.p.units.crew[u])
+    """The repair of ``u`` is ready: start it (no crew), grant it, or queue it. The crew is
+    the failure mode's."""
+    c = int(r.p.modes.crew[r.units[u].mode])
+    r.units[u].job_crew = c
     if c < 0:
         units.start_repair(r, u)
         return
@@ -64,10 +66,10 @@ def next_job(r: Replication, c: int) -> int:
 
 def release(r: Replication, u: int) -> None:
     """The repair of ``u`` is done: its member's busy time, then the next job."""
-    c = int(r.p.units.crew[u])
+    unit = r.units[u]
+    c = unit.job_crew
     if c < 0:
         return
-    unit = r.units[u]
     records.level(r, Level.CREW_BUSY + c, r.now - unit.hold_start)
     unit.holding = False
     crew = r.crews[c]

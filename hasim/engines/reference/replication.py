@@ -22,10 +22,13 @@ if TYPE_CHECKING:
 
 
 class Unit:
-    """A unit's state: up or down, its ageing (rate, age, current lifetime), the token of its
-    scheduled failure, and whether a crew member holds its job."""
+    """A unit's state: up (in service and not failed) or not, its ageing (rate, age, current
+    lifetime and the mode that ends it), the token of its scheduled failure, whether its failure
+    is latent, whether it is out of service for planned work, the crew of its repair job and
+    whether a member holds it, and since when it waits for a part."""
 
-    __slots__ = ("age", "hold_start", "holding", "life_start", "lifetime", "rate", "token", "up")
+    __slots__ = ("age", "hold_start", "holding", "job_crew", "latent", "latent_start",
+                 "life_start", "lifetime", "mode", "out", "rate", "token", "up", "wait_start")
 
     def __init__(self, rate: float):
         self.up = True
@@ -33,9 +36,15 @@ class Unit:
         self.age = 0.0
         self.life_start = 0.0
         self.lifetime = 0.0
+        self.mode = 0
         self.token = 0
+        self.latent = False
+        self.latent_start = 0.0
+        self.out = False
+        self.job_crew = -1
         self.holding = False
         self.hold_start = 0.0
+        self.wait_start = 0.0
 
 
 class Group:
@@ -63,6 +72,30 @@ class Crew:
         self.queue: list[int] = []
 
 
+class Stock:
+    """A stock's state: parts on hand (and since when), and the repairs waiting for a part in
+    the order they asked."""
+
+    __slots__ = ("on_hand", "queue", "since")
+
+    def __init__(self, size: int):
+        self.on_hand = size
+        self.since = 0.0
+        self.queue: list[int] = []
+
+
+class Plan:
+    """A maintenance schedule's state: the next instance of the round (rolling), the units it
+    has out of service, and whether its next step waits (deferred)."""
+
+    __slots__ = ("cursor", "deferred", "running")
+
+    def __init__(self, n: int):
+        self.cursor = n
+        self.running = 0
+        self.deferred = False
+
+
 class Replication:
     """One simulated history of a program: seed ``seed``, replication ``rep``.
 
@@ -76,7 +109,7 @@ class Replication:
                  trace: list[tuple[float, int, int, int, float]] | None = None,
                  on_schedule: Scheduled | None = None, until_failure: bool = False,
                  max_records: int = MAX_RECORDS):
-        from hasim.engines.reference import crews, standby, units
+        from hasim.engines.reference import crews, inspections, maintenance, spares, standby, units
 
         p = self.p = program
         self.rep = rep
@@ -92,6 +125,17 @@ class Replication:
             for u in members[1:]:
                 self.units[u].rate = float(p.groups.dormant[g])
         self.crews = [Crew() for _ in range(p.n_crews)]
+        self.stocks = [Stock(int(n)) for n in p.stocks.size]
+        S = p.schedules
+        self.plans = {i: Plan(int(S.ptr[i + 1] - S.ptr[i]))
+                      for i in range(S.n_inspections, p.n_schedules)}
+        self.n_deferred = 0
+        """Maintenance schedules whose next step is deferred (retried after every event)."""
+        self.n_out = 0
+        """Units out of service for planned work."""
+        self.segment_start = 0.0
+        """While the system is down: since when ``n_out`` has had its value."""
+        self.outage_mode = -1
         self.system_up = True
         self.node_set: list[bool] = [True] * p.n_nodes
         self.outage_start = 0.0
@@ -114,7 +158,13 @@ class Replication:
             Event.REPAIR_END: units.repair_end,
             Event.GROUP_DETECT: standby.group_detect,
             Event.SWITCH_END: standby.switch_end,
+            Event.INSPECTION: inspections.inspect,
+            Event.INSPECTION_END: inspections.inspection_end,
+            Event.MAINTENANCE_START: maintenance.round_start,
+            Event.MAINTENANCE_END: maintenance.step_end,
+            Event.PART_ARRIVES: spares.part_arrives,
         }
+        self._retry = maintenance.retry
 
     @property
     def now(self) -> float:
@@ -124,10 +174,16 @@ class Replication:
     def schedule(self, delay: float, kind: Event, target: int, token: int = 0) -> None:
         """Schedule event ``kind`` for ``target`` after ``delay`` hours (a plain timeout)."""
         event = self.env.timeout(delay)
-        event.callbacks.append(lambda _: self.handlers[kind](self, target, token))
+        event.callbacks.append(lambda _: self.handle(kind, target, token))
         event.hasim = (int(kind), target, token)  # type: ignore[attr-defined]  # for tests
         if self.on_schedule is not None:
             self.on_schedule(self.now + delay, int(kind), target, token)
+
+    def handle(self, kind: Event, target: int, token: int) -> None:
+        """The handler of the event, then deferred maintenance steps are tried again."""
+        self.handlers[kind](self, target, token)
+        if self.n_deferred:
+            self._retry(self)
 
     # -- random numbers --
     def _key(self, stream: int, purpose: int) -> int:
@@ -156,12 +212,21 @@ class Replication:
 
     # -- the run --
     def start(self) -> None:
-        """t = 0: the structure's state, then every unit's first life, in unit order."""
+        """t = 0: the structure's state, every unit's first life, in unit order, then the first
+        instant of every schedule (inspections by unit, maintenance rounds), in model order."""
         from hasim.engines.reference import tree, units
 
         tree.reset(self)
         for u in range(self.p.n_units):
             units.start_life(self, u)
+        S = self.p.schedules
+        for i in range(self.p.n_schedules):
+            for e in range(int(S.ptr[i]), int(S.ptr[i + 1])):
+                first = float(S.offset[e])
+                if i < S.n_inspections and first < self.mission_end:
+                    self.schedule(first, Event.INSPECTION, e, 0)
+                elif i >= S.n_inspections and e == S.ptr[i] and first < self.mission_end:
+                    self.schedule(first, Event.MAINTENANCE_START, i, 0)
 
     def step(self) -> bool:
         """Handle the next event if it comes before the end (tests step the engines side by

@@ -61,7 +61,16 @@ def attempt(r: Replication, g: int) -> None:
     if group.switching:
         group.switching = False
         group.switch_token += 1
-    target = next((v for v in members(r, g) if v != failed and r.units[v].up), -1)
+    if failed >= 0:
+        units.reveal_at_switchover(r, failed)  # the lost unit's latent failure: noticed now
+    target = -1
+    for v in members(r, g):
+        if v == failed:
+            continue
+        if r.units[v].up:
+            target = v
+            break
+        units.reveal_at_switchover(r, v)  # a failed spare skipped: a latent failure is revealed
     if target < 0:
         group.active = -1
         records.trace(r, Trace.SWITCH_NONE, g, failed, 0.0)
@@ -87,6 +96,17 @@ def attempt(r: Replication, g: int) -> None:
     tree.set_group(r, g, failed)
 
 
+def taken_out(r: Replication, u: int) -> None:
+    """Unit ``u`` is taken out of service for planned work; if it is its group's active unit,
+    a switchover is attempted at once (no detection delay)."""
+    g = int(r.p.units.group[u])
+    if g < 0 or r.groups[g].active != u:
+        return
+    r.groups[g].activated_by_repair = math.nan
+    tree.set_group(r, g, u)
+    attempt(r, g)
+
+
 def switch_end(r: Replication, g: int, token: int) -> None:
     group = r.groups[g]
     if token != group.switch_token or not group.switching:
@@ -97,9 +117,10 @@ def switch_end(r: Replication, g: int, token: int) -> None:
 
 
 def repaired(r: Replication, u: int) -> None:
-    """The role of a repaired unit: active if its group has none (the lowest-numbered of those
-    repaired at the same instant) or if it still is the active unit (repaired before the
-    group's health check noticed its loss), else a spare at the dormant ageing rate."""
+    """The role of a repaired unit (or one back from planned work): active if its group has
+    none (the lowest-numbered of those repaired at the same instant) or if it still is the
+    active unit (repaired before the group's health check noticed its loss), else a spare at
+    the dormant ageing rate."""
     g = int(r.p.units.group[u])
     if g < 0:
         return

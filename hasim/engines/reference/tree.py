@@ -61,3 +61,25 @@ def settle(r: Replication, cause: int) -> None:
     if up != r.system_up:
         r.system_up = up
         records.system(r, up, cause)
+
+
+def would_be_down(r: Replication, out: list[int]) -> bool:
+    """Whether the system would be down with the units ``out`` (all up) taken out of service
+    now: their leaves down, and the node of a group whose active unit is among them down
+    unless a switchover would be instant and sure (no switchover time, coverage 1, another
+    member up and not among them)."""
+    G = r.p.groups
+    U = r.p.units
+    saved = list(r.node_set)
+    for u in out:
+        for j in range(U.leaf_ptr[u], U.leaf_ptr[u + 1]):
+            r.node_set[int(U.leaf_nodes[j])] = False
+        g = int(U.group[u])
+        if g >= 0 and r.groups[g].active == u:
+            instant = G.switchover[g] == -1 and G.coverage[g] >= 1.0 and any(
+                v != u and v not in out and r.units[v].up
+                for v in (int(x) for x in G.members[G.ptr[g]:G.ptr[g + 1]]))
+            r.node_set[int(G.node[g])] = instant and r.node_set[int(G.node[g])]
+    down = not system_up(r)
+    r.node_set = saved
+    return down
