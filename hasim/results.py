@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -389,6 +390,19 @@ class StudyResult:
         ``failures_per_year.<component>``, ``crew_utilisation.<crew>``, and
         ``downtime_hours_p50/p90/p99`` (percentiles of per-run downtime; their ``mean`` column
         holds the percentile and the CI comes from order statistics, with no standard error).
+        Processes: ``availability_unplanned`` (counting only unplanned downtime),
+        ``planned_downtime_hours_per_year`` (system downtime while some unit was out of service
+        for maintenance or an inspection) and ``unplanned_downtime_hours_per_year``;
+        ``latent_failures_per_year``, ``mean_latent_hours`` (hours a latent failure stays
+        unfound, per latent failure, those unfound at the end cut there),
+        ``inspections_per_year``, ``latent_found_per_year`` (by inspections),
+        ``maintenance_steps_per_year``, ``maintenance_deferred_per_year``,
+        ``maintenance_skipped_per_year``; with several failure modes on a component,
+        ``failures_per_year.<component>.<mode>`` and ``downtime_hours_per_year.<component>.<mode>``
+        (the mode of the failure whose loss took the system down); per stock
+        ``stock_outs_per_year.<stock>`` (repairs that found it empty), ``p_repair_waited.<stock>``
+        (their fraction of the repairs that needed a part), ``part_wait_hours_per_year.<stock>``
+        and ``mean_parts_on_hand.<stock>``.
 
         Rows of an :attr:`until_failure` study: ``mttf_hours`` (mean time to the first system
         failure from the start, Student-t CI), ``censored_runs`` (0) and
@@ -456,6 +470,45 @@ class StudyResult:
             rows[f"crew_utilisation.{name}"] = mean_ci(r.crew_busy_hours[:, c] / cap, 0.0, 1.0)
         for q in PERCENTILES:
             rows[f"downtime_hours_p{q}"] = quantile_ci(r.downtime_hours, q / 100, low=0.0)
+        rows.update(self._process_rows(yearly))
+        return rows
+
+    def _process_rows(self, yearly: Callable[[Interval], Interval]) -> dict[str, Interval]:
+        """Planned and unplanned downtime, latent failures, inspections, maintenance, failure
+        modes and spares (rows named in :meth:`summary`)."""
+        r, m, T = self.runs, self.model, self.mission
+        planned = r.planned_downtime_hours
+        unplanned = r.downtime_hours - planned
+        rows: dict[str, Interval] = {
+            "availability_unplanned": mean_ci(1.0 - unplanned / T, 0.0, 1.0),
+            "planned_downtime_hours_per_year": yearly(mean_ci(planned, 0.0, T)),
+            "unplanned_downtime_hours_per_year": yearly(mean_ci(unplanned, 0.0, T)),
+        }
+        counts = {"latent_failures_per_year": r.latent_failures,
+                  "inspections_per_year": r.inspections,
+                  "latent_found_per_year": r.latent_found,
+                  "maintenance_steps_per_year": r.maintenance_steps,
+                  "maintenance_deferred_per_year": r.maintenance_deferred,
+                  "maintenance_skipped_per_year": r.maintenance_skipped}
+        for name, x in counts.items():
+            rows[name] = yearly(mean_ci(x.astype(float), low=0.0))
+        rows["mean_latent_hours"] = ratio_ci(r.latent_hours, r.latent_failures.astype(float),
+                                             low=0.0)
+        if len(m.mode_labels) > m.n_types:  # some component has several modes
+            for j, label in enumerate(m.mode_labels):
+                rows[f"failures_per_year.{label}"] = yearly(
+                    mean_ci(r.failures_by_mode[:, j].astype(float), low=0.0))
+                rows[f"downtime_hours_per_year.{label}"] = yearly(
+                    mean_ci(r.downtime_by_mode[:, j], low=0.0))
+        for k, name in enumerate(m.stock_names):
+            asked = r.part_requests[:, k].astype(float)
+            waited = r.parts_waited[:, k].astype(float)
+            rows[f"stock_outs_per_year.{name}"] = yearly(mean_ci(waited, low=0.0))
+            rows[f"p_repair_waited.{name}"] = _clip(ratio_ci(waited, asked, low=0.0), 0.0, 1.0)
+            rows[f"part_wait_hours_per_year.{name}"] = yearly(
+                mean_ci(r.part_wait_hours[:, k], low=0.0))
+            rows[f"mean_parts_on_hand.{name}"] = mean_ci(
+                r.parts_on_hand_hours[:, k] / T, 0.0, float(m.stock_size[k]))
         return rows
 
     def to_dict(self) -> dict[str, Any]:
@@ -521,5 +574,8 @@ class StudyResult:
             "failures_per_year_by_component": {
                 n: mean(f"failures_per_year.{n}") for n in self.model.type_names
             },
+            "availability_unplanned": row("availability_unplanned"),
+            "planned_downtime_hours_per_year": mean("planned_downtime_hours_per_year"),
+            "unplanned_downtime_hours_per_year": mean("unplanned_downtime_hours_per_year"),
             "metrics": {name: row(name) for name in s.index},
         }

@@ -138,6 +138,31 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
         r = s.loc[f"downtime_hours_p{q}"]
         head.add_row(f"{_per_mission('downtime', mission)}, p{q}", format_duration(r["mean"]),
                      "")
+    if m.inspections or m.maintenance:
+        u = s.loc["availability_unplanned"]
+        head.add_row("availability, unplanned downtime only", f"{u['mean']:.6f}",
+                     _ci(u, ".6f"))
+        for key, label in (("planned_downtime_hours_per_year", "planned downtime"),
+                           ("unplanned_downtime_hours_per_year", "unplanned downtime")):
+            r = s.loc[key]
+            head.add_row(_per_year(label, mission), format_duration(r["mean"]),
+                         f"[{format_duration(r['ci_low'])}, {format_duration(r['ci_high'])}]")
+    counted = [("maintenance_steps_per_year", "maintenance steps", bool(m.maintenance)),
+               ("maintenance_deferred_per_year", "  deferred", bool(m.maintenance)),
+               ("maintenance_skipped_per_year", "  skipped", bool(m.maintenance)),
+               ("inspections_per_year", "inspections", bool(m.inspections)),
+               ("latent_failures_per_year", "latent failures",
+                bool(len(m.mode_coverage) and m.mode_coverage.min() < 1.0)),
+               ("latent_found_per_year", "  found by inspections", bool(m.inspections))]
+    for key, label, shown in counted:
+        if shown:
+            r = s.loc[key]
+            head.add_row(_per_year(label, mission) if not label.startswith(" ") else label,
+                         f"{r['mean']:.3g}", _ci(r, ".3g"))
+    if len(m.mode_coverage) and m.mode_coverage.min() < 1.0:
+        r = s.loc["mean_latent_hours"]
+        if not math.isnan(r["mean"]):
+            duration_row("  mean time latent", r)
     if m.n_groups:
         sw = s.loc["switchovers_per_year"]
         head.add_row(_per_year("switchovers", mission), f"{sw['mean']:.3g}", _ci(sw, ".3g"))
@@ -163,6 +188,31 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
         attribution.add_row(safe_text(name), kind, format_duration(hours), share,
                             f"{failures:.3g}")
     console.print(attribution)
+
+    if len(m.mode_labels) > m.n_types:
+        modes = Table(title="failure modes" + (" (per year: annualised)"
+                                               if _annualised(mission) else ""),
+                      title_justify="left", box=None, header_style="bold")
+        modes.add_column("mode")
+        modes.add_column("failures/yr", justify="right")
+        modes.add_column("downtime caused/yr", justify="right")
+        for label in m.mode_labels:
+            modes.add_row(safe_text(label), f"{s.loc[f'failures_per_year.{label}', 'mean']:.3g}",
+                          format_duration(s.loc[f"downtime_hours_per_year.{label}", "mean"]))
+        console.print(modes)
+    if m.stock_names:
+        stocks = Table(title="spares", title_justify="left", box=None, header_style="bold")
+        for col in ("stock", "size", "stock-outs/yr", "P(repair waited)", "waiting/yr",
+                    "mean on hand"):
+            stocks.add_column(col, justify="left" if col == "stock" else "right")
+        for k, name in enumerate(m.stock_names):
+            pw = s.loc[f"p_repair_waited.{name}", "mean"]
+            stocks.add_row(safe_text(name), str(m.stock_size[k]),
+                           f"{s.loc[f'stock_outs_per_year.{name}', 'mean']:.3g}",
+                           "—" if math.isnan(pw) else f"{pw:.3f}",
+                           format_duration(s.loc[f"part_wait_hours_per_year.{name}", "mean"]),
+                           f"{s.loc[f'mean_parts_on_hand.{name}', 'mean']:.3g}")
+        console.print(stocks)
 
     if m.crew_names:
         crews = Table(title="crews", title_justify="left", box=None, header_style="bold")
