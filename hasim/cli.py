@@ -403,13 +403,21 @@ def validate(model: ModelArg, allow_outside_data: AllowOutside = False) -> None:
     from hasim.report.text import plain_text
 
     compiled, _ = _load(model, allow_outside_data)
+
     def many(n: int, what: str) -> str:
         return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
+    m = compiled
+    extra = [many(n, what) for n, what in (
+        (len(m.mode_labels) - m.n_types, "extra failure mode"),
+        (len(m.stock_names), "spare stock"),
+        (len(m.inspections), "inspection schedule"),
+        (len(m.maintenance), "maintenance schedule")) if n]
     typer.echo(plain_text(
-        f"{model}: ok — {compiled.name!r}: {many(compiled.n_types, 'component type')}, "
-        f"{many(compiled.n_units, 'unit')}, {many(len(compiled.crew_names), 'crew')}, "
-        f"{many(len(compiled.group_units), 'standby group')}, mission {compiled.mission:g} h"
+        f"{model}: ok — {m.name!r}: {many(m.n_types, 'component type')}, "
+        f"{many(m.n_units, 'unit')}, {many(len(m.crew_names), 'crew')}, "
+        f"{many(len(m.group_units), 'standby group')}, "
+        + "".join(f"{x}, " for x in extra) + f"mission {m.mission:g} h"
     ))
 
 

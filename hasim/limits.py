@@ -86,12 +86,18 @@ def estimate_events(model: CompiledModel, mission: float | None = None) -> Event
 
     by_type = [0.0] * model.n_types
     for u in range(model.n_units):
-        life = mean(int(model.unit_failure[u]))
-        det = mean(int(model.unit_detection[u]))
-        crew = int(model.unit_crew[u])
+        t = int(model.unit_type[u])
+        modes = range(int(model.type_mode_ptr[t]), int(model.type_mode_ptr[t + 1]))
+        # competing modes: the life ends at the earliest (exact for exponential laws)
+        rates = sum(1.0 / x if x > 0 else math.inf
+                    for x in (mean(int(model.mode_failure[j])) for j in modes))
+        life = 1.0 / rates if rates > 0 else math.inf
+        first = modes[0]
+        det = mean(int(model.mode_detection[first]))
+        crew = int(model.mode_crew[first])
         resp = mean(int(model.crew_response[crew])) if crew >= 0 else 0.0
-        rep = mean(int(model.unit_repair[u]))
-        per_cycle = 2.0 + (det > 0) + (resp > 0)
+        rep = max(mean(int(model.mode_repair[j])) for j in modes)
+        per_cycle = 2.0 + (det > 0) + (resp > 0) + (model.mode_spare[first] >= 0)
         g = int(model.unit_group[u])
         if g >= 0:
             per_cycle += 2.0  # a switchover's end and a health check's detection, at most
@@ -103,6 +109,12 @@ def estimate_events(model: CompiledModel, mission: float | None = None) -> Event
         else:
             events = T / cycle * per_cycle if math.isfinite(cycle) else 0.0
         by_type[int(model.unit_type[u])] += events + 1.0
+    for x in (*model.inspections, *model.maintenance):
+        # every instant an event per unit (inspections) or a round and a step per unit, and
+        # the end of a time out of service
+        rounds = T / x.every if math.isfinite(T) else math.inf
+        for u in x.units:
+            by_type[int(model.unit_type[u])] += rounds * (2.0 + (x.duration >= 0))
     total = sum(by_type)
     t = max(range(len(by_type)), key=lambda i: by_type[i]) if by_type else 0
     name = model.type_names[t] if by_type else ""

@@ -20,6 +20,13 @@ CONFIDENCE = 0.95
 PERCENTILES = (50, 90, 99)
 
 
+_ABSENT = np.zeros(0)
+
+
+def _absent() -> np.ndarray:
+    return _ABSENT
+
+
 @dataclass(frozen=True)
 class RunResult:
     """Records of a block of replications (built by :func:`hasim.engines.records.build_result`).
@@ -67,38 +74,38 @@ class RunResult:
     episode_amount: np.ndarray
     episode_cause_unit: np.ndarray
     episode_cause_type: np.ndarray
-    planned_downtime_hours: np.ndarray | None = None
+    planned_downtime_hours: np.ndarray = field(default_factory=_absent)
     """System downtime while some unit was out of service for maintenance or an inspection
     (part of ``downtime_hours``)."""
-    latent_failures: np.ndarray | None = None
+    latent_failures: np.ndarray = field(default_factory=_absent)
     """Failures monitoring did not notice."""
-    latent_hours: np.ndarray | None = None
+    latent_hours: np.ndarray = field(default_factory=_absent)
     """Unit-hours spent failed and latent, until found (or the end of the run)."""
-    inspections: np.ndarray | None = None
-    latent_found: np.ndarray | None = None
+    inspections: np.ndarray = field(default_factory=_absent)
+    latent_found: np.ndarray = field(default_factory=_absent)
     """Latent failures found by inspections."""
-    maintenance_steps: np.ndarray | None = None
-    maintenance_deferred: np.ndarray | None = None
-    maintenance_skipped: np.ndarray | None = None
-    failures_by_mode: np.ndarray | None = None
+    maintenance_steps: np.ndarray = field(default_factory=_absent)
+    maintenance_deferred: np.ndarray = field(default_factory=_absent)
+    maintenance_skipped: np.ndarray = field(default_factory=_absent)
+    failures_by_mode: np.ndarray = field(default_factory=_absent)
     """Failures per failure mode (runs × modes, :attr:`CompiledModel.mode_labels`)."""
-    downtime_by_mode: np.ndarray | None = None
+    downtime_by_mode: np.ndarray = field(default_factory=_absent)
     """System downtime attributed to the failure mode of the unit whose loss took the system
     down (runs × modes; none for a unit out for planned work)."""
-    part_requests: np.ndarray | None = None
+    part_requests: np.ndarray = field(default_factory=_absent)
     """Repairs that needed a part, per stock (runs × stocks)."""
-    parts_waited: np.ndarray | None = None
+    parts_waited: np.ndarray = field(default_factory=_absent)
     """Repairs that found their stock empty and waited (runs × stocks)."""
-    part_wait_hours: np.ndarray | None = None
+    part_wait_hours: np.ndarray = field(default_factory=_absent)
     """Hours repairs spent waiting for parts (runs × stocks)."""
-    parts_on_hand_hours: np.ndarray | None = None
+    parts_on_hand_hours: np.ndarray = field(default_factory=_absent)
     """Time integral of the parts on hand (runs × stocks): divided by the mission, the mean
     stock."""
 
     def __post_init__(self) -> None:
         n = len(self.replication)
         for name, cols in _OPTIONAL.items():
-            if getattr(self, name) is None:  # records of an older layout: none of these
+            if getattr(self, name) is _ABSENT:  # records of an older layout: none of these
                 shape = (n,) if cols is None else (n, 0)
                 dtype = float if name.endswith("hours") else np.int64
                 object.__setattr__(self, name, np.zeros(shape, dtype=dtype))

@@ -200,6 +200,10 @@ def trace(model: CompiledModel | str | Path, replication: int = 0, seed: int | N
             return model.group_label(x)
         if kind == Target.CREW:
             return model.crew_names[x]
+        if kind == Target.STOCK:
+            return model.stock_names[x]
+        if kind == Target.SCHEDULE:
+            return model.schedule_label(x)
         return model.unit_labels[x]
 
     rows = []

@@ -34,6 +34,12 @@ def request(prog, st, u):
         records.trace(st, TR_QUEUE, u, c, float(n + 1))
 
 
+@njit(**JIT)
+def request_call(prog, st, u):
+    """:func:`request` as a real call, for the rare paths."""
+    request(prog, st, u)
+
+
 @njit(inline="always", **JIT)
 def grant(prog, st, c, u):
     st.busy[c] += 1

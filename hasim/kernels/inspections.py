@@ -40,7 +40,7 @@ def inspect(prog, st, e, k):
                 records.count(st, C_LATENT_FOUND)
                 units.reveal(prog, st, u)
         return
-    duration = laws.draw(prog, st, stream, P_INSPECTION, S.duration[i])
+    duration = laws.draw_call(prog, st, stream, P_INSPECTION, S.duration[i])
     if duration > 0.0:
         units.take_out(prog, st, u, i, duration)
         heap.schedule(st, duration, EV_INSPECTION_END, e, 0)

@@ -105,6 +105,13 @@ def draw(prog, st, stream, purpose, law):
     return sample(code, L.a[law], L.b[law], L.c[law], L.pool, st.keys[stream, purpose], n)
 
 
+@njit(**JIT)
+def draw_call(prog, st, stream, purpose, law):
+    """:func:`draw` as a real call, for the rare paths (one compiled copy instead of one
+    inlined at every site: the kernel's compile time)."""
+    return draw(prog, st, stream, purpose, law)
+
+
 @njit(inline="always", **JIT)
 def draw_uniform(prog, st, stream, purpose):
     """Next uniform number of the ``purpose`` stream of owner ``stream``."""

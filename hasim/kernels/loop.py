@@ -129,7 +129,7 @@ def reset(prog, st, seed, rep, row):
     st.f[MISSION] = prog.mission
     tree.reset(prog, st)
     for u in range(st.up.shape[0]):
-        units.start_life(prog, st, u)
+        units.start_life_call(prog, st, u)
     for i in range(S.every.shape[0]):
         for e in range(S.ptr[i], S.ptr[i + 1]):
             first = S.offset[e]

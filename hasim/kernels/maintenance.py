@@ -28,7 +28,8 @@ def round_start(prog, st, i, k):
     if following < prog.mission:
         heap.schedule(st, following - st.f[NOW], EV_MAINTENANCE_START, i, k + 1)
     records.trace(st, TR_ROUND, i, -1, float(k))
-    for j in range(lo + st.plan_cursor[i], hi):
+    left = lo if st.plan_deferred[i] and not S.rolling[i] else lo + st.plan_cursor[i]
+    for j in range(left, hi):  # what the previous round had left (all at once: deferred)
         skip(st, i, S.units[j])
     undefer(st, i)
     if not S.rolling[i]:
@@ -110,7 +111,7 @@ def start_all(prog, st, i):
 def start_step(prog, st, i, u):
     S = prog.schedules
     records.count(st, C_MAINTENANCE_STEPS)
-    duration = laws.draw(prog, st, S.stream[i], P_MAINTENANCE, S.duration[i])
+    duration = laws.draw_call(prog, st, S.stream[i], P_MAINTENANCE, S.duration[i])
     st.plan_running[i] += 1
     units.take_out(prog, st, u, i, duration)
     heap.schedule(st, duration, EV_MAINTENANCE_END, i, u)

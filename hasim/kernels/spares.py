@@ -26,11 +26,21 @@ def need(prog, st, u):
 
 
 @njit(**JIT)
+def need_call(prog, st, u):
+    """:func:`need` as a real call, for the rare paths (without an inlined crew request)."""
+    s = prog.modes.spare[st.mode[u]]
+    if s < 0:
+        crews.request_call(prog, st, u)
+    else:
+        need_part(prog, st, s, u)
+
+
+@njit(**JIT)
 def need_part(prog, st, s, u):
     records.count(st, prog.layout.part_requests + s)
     if st.on_hand[s] > 0:
         take(prog, st, s, u)
-        crews.request(prog, st, u)
+        crews.request_call(prog, st, u)
         return
     records.count(st, prog.layout.parts_waited + s)
     n = st.s_len[s]
@@ -51,7 +61,7 @@ def on_hand_changes(prog, st, s, delta):
 @njit(**JIT)
 def take(prog, st, s, u):
     on_hand_changes(prog, st, s, -1)
-    lead = laws.draw(prog, st, prog.stocks.stream[s], P_LEAD_TIME, prog.stocks.lead_time[s])
+    lead = laws.draw_call(prog, st, prog.stocks.stream[s], P_LEAD_TIME, prog.stocks.lead_time[s])
     records.trace(st, TR_PART_TAKEN, u, s, lead)
     heap.schedule(st, lead, EV_PART_ARRIVES, s, 0)
 
@@ -68,4 +78,4 @@ def part_arrives(prog, st, s, token):
         st.s_len[s] = n - 1
         records.level(st, prog.layout.part_wait + s, st.f[NOW] - st.wait_start[u])
         take(prog, st, s, u)
-        crews.request(prog, st, u)
+        crews.request_call(prog, st, u)

@@ -108,7 +108,7 @@ def taken_out(prog, st, u):
     if g < 0 or st.g_active[g] != u:
         return
     st.g_by_repair[g] = math.nan
-    tree.set_group(prog, st, g, u)
+    tree.set_group_call(prog, st, g, u)
     attempt(prog, st, g)
 
 
@@ -146,3 +146,9 @@ def repaired(prog, st, u):
         st.rate[u] = dormant
         records.trace(st, TR_SPARE, u, g, 0.0)
     tree.set_group(prog, st, g, -1)
+
+
+@njit(**JIT)
+def repaired_call(prog, st, u):
+    """:func:`repaired` as a real call, for the rare paths."""
+    repaired(prog, st, u)

@@ -73,6 +73,18 @@ def set_group(prog, st, g, cause):
 
 
 @njit(**JIT)
+def set_unit_call(prog, st, u, up, cause):
+    """:func:`set_unit` as a real call, for the rare paths."""
+    set_unit(prog, st, u, up, cause)
+
+
+@njit(**JIT)
+def set_group_call(prog, st, g, cause):
+    """:func:`set_group` as a real call, for the rare paths."""
+    set_group(prog, st, g, cause)
+
+
+@njit(**JIT)
 def _dry_set(prog, st, node, up, n):
     """Set a node for a what-if (the system's state is not recorded); returns the number of
     nodes changed so far."""

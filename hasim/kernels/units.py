@@ -44,7 +44,7 @@ def start_life(prog, st, u):
     mode = M.ptr[t]
     lifetime = laws.draw(prog, st, stream, P_FAILURE, M.failure[mode])
     for j in range(mode + 1, M.ptr[t + 1]):
-        x = laws.draw(prog, st, stream, P_FAILURE, M.failure[j])
+        x = laws.draw_call(prog, st, stream, P_FAILURE, M.failure[j])
         if x < lifetime:
             lifetime = x
             mode = j
@@ -114,7 +114,7 @@ def unlatch(st, u):
 def reveal(prog, st, u):
     if st.latent[u]:
         unlatch(st, u)
-        detect(prog, st, u, 0)
+        detect_call(prog, st, u)
 
 
 @njit(**JIT)
@@ -123,7 +123,7 @@ def reveal_at_switchover(prog, st, u):
         unlatch(st, u)
         records.count(st, C_DETECTIONS)
         records.trace(st, TR_DETECT, u, -1, 0.0)
-        spares.need(prog, st, u)
+        spares.need_call(prog, st, u)
 
 
 @njit(inline="always", **JIT)
@@ -132,6 +132,21 @@ def detect(prog, st, u, token):
     records.trace(st, TR_DETECT, u, -1, 0.0)
     standby.detected(prog, st, u)
     spares.need(prog, st, u)
+
+
+@njit(**JIT)
+def detect_call(prog, st, u):
+    """:func:`detect` as a real call, for the rare paths (its crew request not inlined)."""
+    records.count(st, C_DETECTIONS)
+    records.trace(st, TR_DETECT, u, -1, 0.0)
+    standby.detected(prog, st, u)
+    spares.need_call(prog, st, u)
+
+
+@njit(**JIT)
+def start_life_call(prog, st, u):
+    """:func:`start_life` as a real call, for the rare paths."""
+    start_life(prog, st, u)
 
 
 @njit(inline="always", **JIT)
@@ -161,7 +176,7 @@ def take_out(prog, st, u, schedule, duration):
     st.up[u] = False
     records.trace(st, TR_OUT, u, schedule, duration)
     set_rate(prog, st, u, 0.0)
-    tree.set_unit(prog, st, u, False, u)
+    tree.set_unit_call(prog, st, u, False, u)
     standby.taken_out(prog, st, u)
 
 
@@ -174,10 +189,10 @@ def back_in_service(prog, st, u, schedule, renews):
     st.life_start[u] = st.f[NOW]
     if prog.units.group[u] < 0:
         st.rate[u] = 1.0
-    standby.repaired(prog, st, u)
-    tree.set_unit(prog, st, u, True, -1)
+    standby.repaired_call(prog, st, u)
+    tree.set_unit_call(prog, st, u, True, -1)
     if renews:
-        start_life(prog, st, u)
+        start_life_call(prog, st, u)
         return
     st.token[u] += 1
     rate = st.rate[u]

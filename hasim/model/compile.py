@@ -157,6 +157,12 @@ class CompiledModel:
     def n_groups(self) -> int:
         return len(self.group_units)
 
+    def schedule_label(self, i: int) -> str:
+        """Schedule ``i`` of the engines (inspections first, then maintenance):
+        ``inspections[0]`` or ``maintenance[1]``."""
+        n = len(self.inspections)
+        return f"inspections[{i}]" if i < n else f"maintenance[{i - n}]"
+
     def group_label(self, g: int) -> str:
         """A group's name in results and traces: ``standby(a[0], a[1])``."""
         return "standby(" + ", ".join(self.unit_labels[u] for u in self.group_units[g]) + ")"
@@ -533,11 +539,12 @@ class _Compiler:
             c = self._named(comp.crew, crew_number, (*p, "crew"), "crew", "crews")
             spare = self._named(comp.spare, stock_number, (*p, "spare"), "spare stock",
                                 "spares")
-            d = self.law(comp.detection, (*p, "detection"))
-            r = self.law(comp.repair, (*p, "repair"), positive=True)
-            if comp.failures is None:
+            if comp.failures is None:  # laws in the order written: failure, repair, detection
                 assert comp.failure is not None
                 f = self.law(comp.failure, (*p, "failure"), positive=True)
+            r = self.law(comp.repair, (*p, "repair"), positive=True)
+            d = self.law(comp.detection, (*p, "detection"))
+            if comp.failures is None:
                 rows = [(name, f, r, d, comp.coverage, 0, spare, c)]
             else:
                 rows = []

@@ -657,7 +657,44 @@ def twin_models(draw):
                 visit(v)
 
     visit(data["system"])
+    if draw(st.booleans()):
+        add_processes(draw, data)
     return data
+
+
+def add_processes(draw, data):
+    """Failure modes, coverage, a stock of spares, inspections and maintenance on some of the
+    components of a generated model."""
+    comps = data["components"]
+    names = list(comps)
+    for comp in comps.values():
+        if draw(st.booleans()):
+            comp["failures"] = [
+                {"name": "main", "law": comp.pop("failure")},
+                {"name": "other", "law": draw(st.sampled_from(["80h", {"fixed": "60h"},
+                                                               {"weibull": {"shape": 2,
+                                                                            "mean": "90h"}}])),
+                 "repair": draw(st.sampled_from(["2h", {"fixed": "1h"}])),
+                 "coverage": draw(st.sampled_from([1.0, 0.5, 0.0]))}]
+        if draw(st.booleans()):
+            comp["coverage"] = draw(st.sampled_from([0.8, 0.0]))
+    if draw(st.booleans()):
+        data["spares"] = {"part": {"stock": draw(st.integers(1, 2)),
+                                   "lead_time": draw(st.sampled_from(["10h", {"fixed": "5h"}]))}}
+        for name in draw(st.lists(st.sampled_from(names), min_size=1, unique=True)):
+            comps[name]["spare"] = "part"
+    if draw(st.booleans()):
+        data["inspections"] = [{"of": draw(st.sampled_from(names)),
+                                "every": draw(st.sampled_from(["50h", "120h"])),
+                                "duration": draw(st.sampled_from(["0s", {"fixed": "1h"}])),
+                                "coverage": draw(st.sampled_from([1.0, 0.6])),
+                                "stagger": draw(st.booleans())}]
+    if draw(st.booleans()):
+        data["maintenance"] = [{"of": draw(st.sampled_from(names)),
+                                "every": draw(st.sampled_from(["100h", "170h"])),
+                                "duration": draw(st.sampled_from(["3h", {"fixed": "2h"}])),
+                                "rolling": draw(st.booleans()), "defer": draw(st.booleans()),
+                                "renews": draw(st.booleans())}]
 
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
@@ -673,6 +710,41 @@ def test_random_models_step_by_step(data, seed, rep):
 @SETTINGS
 @given(tie_models(), st.integers(0, 2**63 - 1))
 def test_tie_models_step_by_step(data, seed):
+    run_twins(hasim.model_from_dict(data).program, seed, 0, label=repr(data))
+
+
+@st.composite
+def tie_process_models(draw):
+    """:func:`tests.strategies.tie_models` with processes on whole hours: modes, coverage,
+    spares, inspections and maintenance whose instants fall on the failures' and repairs'."""
+    data = draw(tie_models())
+    comps = data["components"]
+    names = list(comps)
+    for comp in comps.values():
+        if draw(st.booleans()):
+            comp["failures"] = [{"name": "a", "law": comp.pop("failure")},
+                                {"name": "b", "law": {"fixed": f"{draw(st.integers(2, 9))}h"},
+                                 "coverage": draw(st.sampled_from([1.0, 0.0, 0.5]))}]
+    if draw(st.booleans()):
+        data["spares"] = {"p": {"stock": 1, "lead_time": {"fixed": "3h"}}}
+        comps[draw(st.sampled_from(names))]["spare"] = "p"
+    if draw(st.booleans()):
+        data["inspections"] = [{"of": draw(st.sampled_from(names)),
+                                "every": f"{draw(st.integers(2, 8))}h",
+                                "duration": draw(st.sampled_from(["0s", {"fixed": "1h"}]))}]
+    if draw(st.booleans()):
+        data["maintenance"] = [{"of": draw(st.sampled_from(names)),
+                                "every": f"{draw(st.integers(3, 12))}h",
+                                "first": f"{draw(st.integers(0, 5))}h",
+                                "duration": {"fixed": f"{draw(st.integers(1, 3))}h"},
+                                "rolling": draw(st.booleans()), "defer": draw(st.booleans()),
+                                "renews": draw(st.booleans())}]
+    return data
+
+
+@SETTINGS
+@given(tie_process_models(), st.integers(0, 2**63 - 1))
+def test_tie_process_models_step_by_step(data, seed):
     run_twins(hasim.model_from_dict(data).program, seed, 0, label=repr(data))
 
 

@@ -46,7 +46,8 @@ def round_start(r: Replication, i: int, k: int) -> None:
         r.schedule(following - r.now, Event.MAINTENANCE_START, i, k + 1)
     records.trace(r, Trace.ROUND, i, -1, float(k))
     us = members(r, i)
-    for u in us[plan.cursor:]:  # what the previous round had left
+    left = us if plan.deferred and not S.rolling[i] else us[plan.cursor:]
+    for u in left:  # what the previous round had left (all at once: a deferred round)
         skip(r, i, u)
     undefer(r, plan)
     if not S.rolling[i]:
