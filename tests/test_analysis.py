@@ -65,7 +65,7 @@ def test_variants_and_sweeps_take_law_blocks():
 
     def repair_law(model):
         p = model.program
-        k = p.units.repair[switch]
+        k = p.modes.repair[p.modes.ptr[p.units.type[switch]]]
         return int(p.laws.code[k]), float(p.laws.a[k])
 
     assert repair_law(variant(m, "components.switch.repair", {"fixed": "90s"})) == (FIXED, 0.025)

@@ -66,6 +66,13 @@ def set_rate(prog, st, u, rate):
     st.age[u] += (now - st.life_start[u]) * st.rate[u]
     st.life_start[u] = now
     st.rate[u] = rate
+    resume(st, u)
+
+
+@njit(inline="always", **JIT)
+def resume(st, u):
+    """The life goes on at the unit's (new) rate: the failure is rescheduled."""
+    rate = st.rate[u]
     st.token[u] += 1
     records.trace(st, TR_RATE, u, -1, rate)
     if rate > 0.0:
@@ -193,9 +200,5 @@ def back_in_service(prog, st, u, schedule, renews):
     tree.set_unit_call(prog, st, u, True, -1)
     if renews:
         start_life_call(prog, st, u)
-        return
-    st.token[u] += 1
-    rate = st.rate[u]
-    records.trace(st, TR_RATE, u, -1, rate)
-    if rate > 0.0:
-        heap.schedule(st, max(st.lifetime[u] - st.age[u], 0.0) / rate, EV_FAIL, u, st.token[u])
+    else:
+        resume(st, u)

@@ -49,11 +49,17 @@ def set_rate(r: Replication, u: int, rate: float) -> None:
     unit.age += (now - unit.life_start) * unit.rate
     unit.life_start = now
     unit.rate = rate
+    resume(r, u)
+
+
+def resume(r: Replication, u: int) -> None:
+    """The life goes on at the unit's (new) rate: the failure is rescheduled."""
+    unit = r.units[u]
     unit.token += 1
-    records.trace(r, Trace.RATE, u, -1, rate)
-    if rate > 0.0:
+    records.trace(r, Trace.RATE, u, -1, unit.rate)
+    if unit.rate > 0.0:
         # a remaining life is never negative (rounding in the age sum)
-        r.schedule(max(unit.lifetime - unit.age, 0.0) / rate, Event.FAIL, u, unit.token)
+        r.schedule(max(unit.lifetime - unit.age, 0.0) / unit.rate, Event.FAIL, u, unit.token)
 
 
 def fail(r: Replication, u: int, token: int) -> None:
@@ -171,8 +177,5 @@ def back_in_service(r: Replication, u: int, schedule: int, renews: bool) -> None
     tree.set_unit(r, u, True, -1)
     if renews:
         start_life(r, u)
-        return
-    unit.token += 1
-    records.trace(r, Trace.RATE, u, -1, unit.rate)
-    if unit.rate > 0.0:
-        r.schedule(max(unit.lifetime - unit.age, 0.0) / unit.rate, Event.FAIL, u, unit.token)
+    else:
+        resume(r, u)
