@@ -122,8 +122,8 @@ def refuse_schedules(m: CompiledModel) -> None:
         what = "inspects" if x in m.inspections else "takes out for maintenance"
         raise NoExactMethod(
             f"{x.label}: a calendar schedule ({what} at fixed instants, every {x.every:g} h) "
-            "makes the model non-Markovian (its rates depend on the time of day, not only on "
-            "the state); hasim exact solves no model with inspections or maintenance — "
+            "makes the model non-Markovian (what happens depends on the calendar time, not only "
+            "on the state); hasim exact solves no model with inspections or maintenance — "
             "simulate it")
 
 
