@@ -277,6 +277,18 @@ def print_exact(model: CompiledModel, result: ExactResult, console: Console | No
                                            ("birnbaum", "criticality", "raw", "rrw")),
                         _num(None if freq is None else freq * HOURS_PER_YEAR))
         console.print(imp)
+    if result.stocks:
+        stocks = Table(box=None, header_style="bold", pad_edge=False,
+                       title="spare parts", title_justify="left")
+        stocks.add_column("stock")
+        for col in ("on hand, long run", "P(a repair waited)", "on hand, mission",
+                    "requests per mission", "waited per mission"):
+            stocks.add_column(col, justify="right")
+        for name, v in result.stocks.items():
+            stocks.add_row(safe_text(name), *(_num(v.get(k)) for k in (
+                "mean_on_hand", "p_waited", "mission_mean_on_hand", "expected_part_requests",
+                "expected_parts_waited")))
+        console.print(stocks)
     errors = [v for k, v in result.accuracy.items() if k.endswith("_error")]
     residuals = [v for k, v in result.accuracy.items() if k.endswith("_residual")]
     parts = []

@@ -1,20 +1,31 @@
 """Exact analysis beside every simulation: the Markov chain of a model, or renewal theory.
 
-* **Markovian models** — every failure, repair, detection, crew response, switchover and group
-  detection law is exponential (or a zero delay): :func:`build_chain` builds the
-  continuous-time Markov chain of the compiled model with the rules of the engines
-  (DESIGN.md, "Semantics"), one module per mechanism — :mod:`.units` (failures, detection),
-  :mod:`.crews` (responses, repairs, queue disciplines), :mod:`.standby` (switchovers, health
-  checks). Each rule yields labelled branches (next state, rate, kind); :mod:`.build` explores
-  the states reachable from all-up. Interchangeable units are tracked as counts
-  (:mod:`.lumping`: equal signature in the lowered Program and symmetric in the structure);
-  the state layout is in :mod:`.state`. :mod:`.linalg` solves the chain: the steady state, the
-  interval availability over the mission starting all-up (what a Monte Carlo estimates), the
-  failure frequency, mean up and down times, the mean time to the first system failure, and
-  the expected number of outages and the probability of at least one within the mission.
+* **Markovian models** — every failure (of every failure mode), repair, detection, crew
+  response, switchover, group detection and spare-part lead time law is exponential (or a
+  zero delay): :func:`build_chain` builds the continuous-time Markov chain of the compiled
+  model with the rules of the engines (DESIGN.md, "Semantics"; the SimPy reference engine is
+  the definition), one module per mechanism — :mod:`.units` (competing failure modes,
+  coverage and latent failures, detection, repair ends), :mod:`.crews` (the mode's crew,
+  responses, queue disciplines), :mod:`.standby` (switchovers, health checks, latent
+  failures revealed by an attempt), :mod:`.spares` (stocks with one-for-one reordering, jobs
+  waiting for a part). Each rule yields labelled branches (next state, rate, kind);
+  :mod:`.build` explores the states reachable from all-up. Interchangeable units are
+  tracked as counts per (phase, failure mode) (:mod:`.lumping`: equal signature in the
+  lowered Program — its type fixes its modes — and symmetric in the structure); the state
+  layout is in :mod:`.state`. :mod:`.linalg` solves the chain: the steady state, the
+  interval availability over the mission starting all-up (what a Monte Carlo estimates),
+  the failure frequency, mean up and down times, the mean time to the first system
+  failure, the expected number of outages and the probability of at least one within the
+  mission, and per stock the parts on hand and the repairs that waited for a part.
 * **Independent components with any laws** (no standby groups, no crew that can make a repair
-  wait): renewal theory (:mod:`.renewal`) — exact for any laws, in the steady state only.
-* Anything else is refused with the reason (:class:`NotExact`), never answered approximately.
+  wait, no spares, every failure noticed): renewal theory (:mod:`.renewal`) — exact for any
+  laws (several failure modes: their competing lifetimes by numerical integration), in the
+  steady state only.
+* Anything else is refused with the reason (:class:`NotExact`), never answered
+  approximately: calendar schedules (inspections, maintenance: not time-homogeneous), a
+  latent failure nothing can find (no standby group with a health check: the unit would be
+  down for ever), a law the method cannot take (:class:`NoExactMethod` for the refusals that
+  hold for both methods).
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from hasim.analysis.exact import dense, linalg
+from hasim.analysis.exact import dense, linalg, spares
 from hasim.analysis.exact.build import (
     DEFAULT_MAX_STATES,
     Chain,
@@ -33,7 +44,7 @@ from hasim.analysis.exact.build import (
 from hasim.analysis.exact.dense import DENSE_LIMIT
 from hasim.analysis.exact.lumping import lumped_types, signature
 from hasim.analysis.exact.renewal import RenewalValues, independent_units, renewal_values
-from hasim.analysis.exact.result import ExactResult, NotExact
+from hasim.analysis.exact.result import ExactResult, NoExactMethod, NotExact
 from hasim.model.compile import CompiledModel
 
 __all__ = [
@@ -41,6 +52,7 @@ __all__ = [
     "DENSE_LIMIT",
     "Chain",
     "ExactResult",
+    "NoExactMethod",
     "NotExact",
     "RenewalValues",
     "build_chain",
@@ -82,7 +94,8 @@ def solve_chain(chain: Chain, mission: float, mission_values: bool = True,
     transient solution miss its tolerance (or its time budget), by the first exact module's
     solvers (:mod:`.dense`: the dense matrix exponential up to DENSE_LIMIT states, sparse
     exponential steps beyond), and failing that the steady-state values and the MTTF only — a
-    note says which."""
+    note says which. ``rewards`` holds the long-run means of ``chain.rewards`` (and, with the
+    Krylov mission values, their mission integrals and end values: the stocks' values)."""
     n = chain.Q.shape[0]
     nnz = chain.Q.nnz
     if status is not None:
@@ -92,13 +105,15 @@ def solve_chain(chain: Chain, mission: float, mission_values: bool = True,
                f"{chain_bytes(n, nnz) / 2**20:,.0f} MiB{hint}")
     t0 = time.perf_counter()
     notes: list[str] = []
+    rewards = chain.rewards
     if not mission_values:
         with _one_blas_thread():
-            v = linalg.steady_values(chain.Q, chain.up, chain.initial)
+            v = linalg.steady_values(chain.Q, chain.up, chain.initial, rewards=rewards)
     else:
         try:
             with _one_blas_thread():
-                v = linalg.mission_values(chain.Q, chain.up, chain.initial, mission)
+                v = linalg.mission_values(chain.Q, chain.up, chain.initial, mission,
+                                          rewards=rewards)
         except linalg.SolverError as krylov:
             # the solvers of the first exact module: the dense exponential up to DENSE_LIMIT
             # states, sparse Krylov steps to the steady state beyond (slower, no error bound)
@@ -111,9 +126,15 @@ def solve_chain(chain: Chain, mission: float, mission_values: bool = True,
                 if v["p_system_failure"] is None:
                     notes.append("no P(outage): the survival function of a chain this large "
                                  "needs the Krylov transient")
+                if rewards:  # the stocks' long-run values (the old solvers have no rewards)
+                    with _one_blas_thread():
+                        v["rewards"] = linalg.steady_values(
+                            chain.Q, chain.up, chain.initial, rewards=rewards)["rewards"]
+                    notes.append("the stocks' values in the long run only")
             except (NotExact, RuntimeError, MemoryError) as exc:
-                v = linalg.steady_values(chain.Q, chain.up, chain.initial)
+                v = linalg.steady_values(chain.Q, chain.up, chain.initial, rewards=rewards)
                 notes.append(f"no mission values: {krylov}; {exc}")
+    v.setdefault("rewards", {})
     v["accuracy"] = {_accuracy_name(k): float(x) for k, x in v.pop("errors", {}).items()}
     v.pop("methods", None)
     v["notes"] = notes
@@ -142,15 +163,19 @@ def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
     Raises
     ------
     NotExact
-        With the reason, when neither method applies.
+        With the reason, when neither method applies (:class:`NoExactMethod` when the reason
+        holds for both: calendar schedules, latent failures nothing finds).
     """
     t0 = time.perf_counter()
     try:
         chain = build_chain(m, max_states, progress, lump)
+    except NoExactMethod:
+        raise
     except NotExact as markov_reason:
         if not independent_units(m):
             raise NotExact(f"{markov_reason}; renewal theory needs independent units (no "
-                           "standby groups, no crew serving more units than its size)") from None
+                           "standby groups, no crew serving more units than its size, no "
+                           "spare parts)") from None
         rv = renewal_values(m, max_states)
         return ExactResult(
             method="renewal", steady_state_availability=rv.steady_state_availability,
@@ -171,10 +196,12 @@ def exact(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
         mean_down_time_hours=v["mean_down_time_hours"], mttf_hours=v["mttf_hours"],
         expected_outages=v["expected_outages"], p_system_failure=v["p_system_failure"],
         states=len(chain.states), mission_hours=m.mission, solve_s=time.perf_counter() - t0,
-        notes=tuple(v["notes"]), accuracy=v["accuracy"],
+        notes=tuple(v["notes"]),
+        accuracy={**v["accuracy"], **spares.accuracy(m, v["rewards"])},
         timings={"build": built, **v["timings"]},
         transitions=int(chain.Q.nnz - chain.Q.shape[0]),
-        importance=_chain_importance(m, max_states))
+        importance=_chain_importance(m, max_states),
+        stocks=spares.values(m, v["rewards"]))
 
 
 def _importance(rv: RenewalValues) -> dict[str, dict[str, float]]:

@@ -1,19 +1,20 @@
 """Building the chain: every state reachable from all-up, breadth first, by the rules of each
-mechanism (:data:`RULES`), with progress, a memory check and a refusal that says why a chain is
-too large."""
+mechanism (:data:`RULES`), with progress, a memory check, a refusal that says why a chain is
+too large, and one for a chain that cannot always return to all-up (the solvers need an
+irreducible chain)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from hasim.analysis.exact import crews, standby, units
+from hasim.analysis.exact import crews, spares, standby, units
 from hasim.analysis.exact.result import NotExact
 from hasim.analysis.exact.rewards import up_states
-from hasim.analysis.exact.state import PHASES, Branch, Setup, State
+from hasim.analysis.exact.state import Branch, Setup, State
 from hasim.model.compile import CompiledModel
 
 DEFAULT_MAX_STATES = 200_000
@@ -21,7 +22,7 @@ PROGRESS_EVERY = 10_000
 """States explored between progress reports (and memory checks)."""
 
 RULES: tuple[Callable[[Setup, State], Iterator[Branch]], ...] = (
-    units.branches, crews.branches, standby.branches)
+    units.branches, crews.branches, standby.branches, spares.branches)
 """Each mechanism's transitions out of a state; a new mechanism adds its rules here."""
 
 BYTES_PER_STATE = 1000
@@ -48,6 +49,9 @@ class Chain:
     """scipy.sparse CSR generator, rows sum to 0."""
     up: np.ndarray
     initial: int
+    rewards: dict[str, np.ndarray] = field(default_factory=dict)
+    """Further reward vectors over the states, by name (the stocks': :func:`.spares.rewards`),
+    whose long-run means and mission integrals the solvers report."""
 
 
 def chain_bytes(states: int, transitions: int) -> int:
@@ -69,21 +73,28 @@ def why_large(x: Setup, states: list[State]) -> str:
     """What makes a chain large: the parts of the state with the most distinct values."""
     parts: list[tuple[int, str]] = []
     for c, cls in enumerate(x.classes):
-        seen = {s[0][PHASES * c:PHASES * (c + 1)] for s in states}
+        lo, hi = x.span[c]
+        seen = {s[0][lo:hi] for s in states}
         what = (f"{cls.size} interchangeable units" if cls.size > 1 else "one unit")
-        parts.append((len(seen), f"{x.describe(c)} ({what}): {len(seen):,} combinations of "
-                                 "phases"))
+        modes = f", {len(cls.modes)} failure modes" if len(cls.modes) > 1 else ""
+        parts.append((len(seen), f"{x.describe(c)} ({what}{modes}): {len(seen):,} "
+                                 "combinations of phases"))
     m = x.m
     for k, name in enumerate(m.crew_names):
         seen_q = {s[1][k] for s in states}
         if len(seen_q) > 1:
-            served = sorted({x.describe(c) for c in x.crew_classes[k]})
+            served = sorted({x.describe(x.kinds[j].c) for j in x.crew_kinds[k]})
             parts.append((len(seen_q), f"the queue of crew {name} ({x.discipline[k]}, "
                                        f"serving {', '.join(served)}): {len(seen_q):,} "
                                        "orders of waiting jobs"))
     for g in range(m.n_groups):
         seen_g = {s[2][g] for s in states}
         parts.append((len(seen_g), f"{m.group_label(g)}: {len(seen_g):,} group states"))
+    for k, name in enumerate(m.stock_names):
+        seen_s = {s[3][k] for s in states}
+        if len(seen_s) > 1:
+            parts.append((len(seen_s), f"the stock {name} (parts on hand and the order of "
+                                       f"jobs waiting): {len(seen_s):,} states"))
     parts.sort(key=lambda p: -p[0])
     return "; ".join(text for _, text in parts[:3])
 
@@ -99,9 +110,10 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
     Raises
     ------
     NotExact
-        When a law is not exponential, the chain has more than ``max_states`` states (the
-        message names the parts of the state that make it large), or it would not fit in
-        memory.
+        When a law is not exponential, the model has calendar schedules or latent failures
+        nothing can find (:meth:`Setup.of`), the chain has more than ``max_states`` states
+        (the message names the parts of the state that make it large), it would not fit in
+        memory, or it cannot return to all-up from every state.
     """
     from scipy import sparse
 
@@ -147,5 +159,24 @@ def build_chain(m: CompiledModel, max_states: int = DEFAULT_MAX_STATES,
         progress(explored, len(vals), n)
     Q = sparse.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
     Q = (Q - sparse.diags(np.asarray(Q.sum(axis=1)).ravel())).tocsr()
+    _check_irreducible(x, states, Q)
     up = up_states(x, states)
-    return Chain(states=states, Q=Q, up=up, initial=0)
+    return Chain(states=states, Q=Q, up=up, initial=0, rewards=spares.rewards(x, states))
+
+
+def _check_irreducible(x: Setup, states: list[State], Q: Any) -> None:
+    """Every state reached from all-up must lead back to it: else the chain has a closed
+    class without all-up (a unit down for ever), whose values depend on where it is entered
+    and which the solvers (a steady state with π₀ = 1, Poisson equations) cannot handle.
+    (:meth:`Setup.of` refuses the known causes first, with their reasons.)"""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    back = breadth_first_order(Q.T.tocsr(), 0, directed=True, return_predecessors=False)
+    if len(back) == len(states):
+        return
+    seen = np.zeros(len(states), dtype=bool)
+    seen[back] = True
+    stuck = int(np.flatnonzero(~seen)[0])
+    raise NotExact(f"the Markov chain cannot return to all-up from {len(states) - len(back):,} "
+                   f"of its {len(states):,} states (for example: {x.explain(states[stuck])}); "
+                   "the exact solver needs a chain that always can")

@@ -683,13 +683,18 @@ def chain_values(A: float, freq: float, mttf: float, interval: float | None,
 
 
 def mission_values(Q: Any, up: np.ndarray, initial: int, T: float, *, tol: float = 1e-10,
-                   method: str = "auto", memory_budget: int | None = None) -> dict[str, Any]:
+                   method: str = "auto", memory_budget: int | None = None,
+                   rewards: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
     """The values of ``hasim.analysis.exact.solve_chain`` (same formulas), each with its error.
 
     Returns steady_state_availability, interval_availability, failure_frequency (per hour),
     mean_up_time_hours, mean_down_time_hours, mttf_hours, expected_outages, p_system_failure,
     ``errors`` (the residual of every linear solve and a bound of each mission value's error)
-    and ``methods`` (what was chosen for each part).
+    and ``methods`` (what was chosen for each part); with ``rewards`` (vectors over the
+    states, by name) also ``rewards``: per name its long-run mean π·r (``steady``), its
+    mission integral ∫₀ᵀ p(t)·r dt (``mission``) and its expectation at the mission end
+    p(T)·r (``end``), with the bounds of their errors (``mission_error``, ``end_error``) and
+    the residual of the Poisson solve (``residual``).
 
     The mission integrals ∫₀ᵀ p(t)·r dt = Tπ·r + (p(T) − p0)·x with Q x = r − (π·r)1, x₀ = 0,
     solved with the factorization of Q[1:, 1:] that gave π; an ℓ1 error e of p(T) moves the
@@ -722,6 +727,19 @@ def mission_values(Q: Any, up: np.ndarray, initial: int, T: float, *, tol: float
     outages, out_err = integral(st.to_down, "expected_outages")
     errors["interval_availability"] = up_err / T
     errors["expected_outages"] = out_err
+    extra: dict[str, dict[str, float]] = {}
+    for name, r in (rewards or {}).items():
+        rbar = r - float(pi @ r)
+        x = np.zeros(n)
+        res = 0.0
+        if n > 1 and fac is not None:
+            x[1:], res = fac.solve(rbar[1:])
+        extra[name] = {"steady": float(pi @ r),
+                       "mission": T * float(pi @ r) + float((pT - p0) @ x),
+                       "end": float(pT @ r),
+                       "mission_error": pT_bound * float(np.abs(x).max()),
+                       "end_error": pT_bound * float(np.abs(r).max(initial=0.0)),
+                       "residual": res}
     mttf, Quu = _mttf(Q, up, initial, st, method, memory_budget, errors, methods)
     if Quu is None:  # never down (P = 0), or down from the start (P = 1)
         p_fail = 0.0 if math.isinf(mttf) else 1.0
@@ -736,14 +754,15 @@ def mission_values(Q: Any, up: np.ndarray, initial: int, T: float, *, tol: float
         errors["p_system_failure"] = S_bound
     values = chain_values(float(pi[up].sum()), float(pi @ st.to_down), mttf,
                           float(up_time) / T, float(outages), p_fail)
-    return {**values, "errors": errors, "methods": methods}
+    return {**values, "errors": errors, "methods": methods, "rewards": extra}
 
 
 def steady_values(Q: Any, up: np.ndarray, initial: int, *, method: str = "auto",
-                  memory_budget: int | None = None) -> dict[str, Any]:
+                  memory_budget: int | None = None,
+                  rewards: dict[str, np.ndarray] | None = None) -> dict[str, Any]:
     """The values of :func:`mission_values` that need no transient solution: steady-state
     availability, failure frequency, mean up and down times and the MTTF from ``initial``
-    (the mission values are ``None``)."""
+    (the mission values are ``None``); the ``rewards``' long-run means only."""
     Q = sp.csr_matrix(Q)
     up = np.asarray(up, dtype=bool)
     errors: dict[str, float] = {}
@@ -752,4 +771,5 @@ def steady_values(Q: Any, up: np.ndarray, initial: int, *, method: str = "auto",
     mttf, _ = _mttf(Q, up, initial, st, method, memory_budget, errors, methods)
     values = chain_values(float(st.pi[up].sum()), float(st.pi @ st.to_down), mttf,
                           None, None, None)
-    return {**values, "errors": errors, "methods": methods}
+    extra = {name: {"steady": float(st.pi @ r)} for name, r in (rewards or {}).items()}
+    return {**values, "errors": errors, "methods": methods, "rewards": extra}

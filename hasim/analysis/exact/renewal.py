@@ -2,13 +2,30 @@
 and down times, and the importance of each component type — exact, in the steady state.
 
 A model qualifies when its units live on their own (:func:`independent_units`:
-no standby groups, no crew serving more units than its size). Each unit then alternates up
-periods (its failure law, mean MTTF) and down periods (detection + crew response, if it has a
-crew, + repair: mean MDT) independently of the others, and in the steady state it is up with
-probability a = MTTF / (MTTF + MDT) and fails at the rate w = 1 / (MTTF + MDT) (one failure per
-cycle: the renewal-reward theorem). Everything below depends on the laws only through these two
-means (insensitivity), so a Weibull unit and an exponential one with the same means give the
-same values.
+no standby groups, no crew serving more units than its size, no spare parts — a stock is shared
+— and no calendar schedules). Each unit then alternates up periods and down periods
+independently of the others; a repair makes it as good as new, so its cycles are independent
+and identically distributed (an alternating renewal process), and in the steady state it is up
+with probability a = MTTF / (MTTF + MDT) and fails at the rate w = 1 / (MTTF + MDT) (one
+failure per cycle: the renewal-reward theorem). Everything below depends on the laws only
+through these two means (insensitivity), so a Weibull unit and an exponential one with the same
+means give the same values.
+
+With one failure mode the up period is the failure law (mean MTTF) and the down period the
+detection + crew response (if it has a crew) + repair (mean MDT). With several competing modes
+(independent lifetimes X_j, laws F_j, drawn afresh each life) the up period is min_j X_j, the
+mode that ends it is the earliest, and the down period is that mode's detection + response of
+its crew + repair:
+
+    MTTF = ∫₀^∞ Π_j S_j(t) dt,    p_j = P(mode j ends the life) = ∫₀^∞ f_j(t) Π_{i≠j} S_i(t) dt,
+    MDT = Σ_j p_j · (detection_j + response_j + repair_j)
+
+(closed forms for exponential modes: MTTF = 1/Σλ, p_j = λ_j/Σλ; otherwise adaptive
+Gauss–Legendre quadrature over pieces cut at the laws' quantiles, to a relative 1e-12; modes
+need laws with a density — a ``fixed`` or ``empirical`` lifetime can tie with another
+mode's). A failure monitoring can
+miss (coverage below 1) would be latent for ever — nothing here can find it —, so such a model
+is refused.
 
 The system: with independent units the steady-state probability that the structure is up,
 A = E[φ(X)], is a sum over the up-counts of the classes of exchangeable units
@@ -88,15 +105,18 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from hasim.analysis.exact.lumping import unit_classes
-from hasim.analysis.exact.result import NotExact
+from hasim.analysis.exact.lumping import latent_forever, modes_of, unit_classes
+from hasim.analysis.exact.result import NoExactMethod, NotExact
+from hasim.analysis.exact.state import refuse_schedules
 from hasim.model.compile import KOFN, LEAF, CompiledModel
+from hasim.model.distributions import Dist
 
 DEFAULT_MAX_EVALUATIONS = 200_000
 """Most combinations of class up-counts the structure function is evaluated for (the same
@@ -104,6 +124,12 @@ default as the Markov chain's ``max_states``)."""
 EXACT_BINOMIAL = 1000
 """Classes up to this many units take their binomial coefficients as exact integers; larger
 ones from log-gamma (relative error about 1e-16 × n ln n in each probability)."""
+QUADRATURE_RTOL = 1e-12
+"""Relative tolerance of each piece of the integrals over competing failure modes."""
+MAX_PIECES = 20_000
+"""Most pieces the quadrature over competing failure modes may cut [0, ∞) into."""
+MODES_TOLERANCE = 1e-9
+"""Largest |Σ_j p_j − 1| accepted from the quadrature (else it is refused as inaccurate)."""
 CELLS_PER_BLOCK = 4_000_000
 """States × structure nodes evaluated at once: bounds the memory of the vectorised evaluation
 (a byte or eight per cell) whatever the model's size."""
@@ -214,19 +240,127 @@ def _classes(m: CompiledModel) -> list[_Class]:
     out: list[_Class] = []
     for units in unit_classes(m):
         u = units[0]
-        up = m.law(int(m.unit_failure[u])).mean
-        crew = int(m.unit_crew[u])
-        # a crew that never makes a repair wait only adds its response time
-        response = m.law(int(m.crew_response[crew])).mean if crew >= 0 else 0.0
-        down = (m.law(int(m.unit_detection[u])).mean + response
-                + m.law(int(m.unit_repair[u])).mean)
+        t = int(m.unit_type[u])
+        modes = list(modes_of(m, t))
+        for j in modes:
+            if float(m.mode_coverage[j]) < 1.0:
+                raise NoExactMethod(latent_forever(m, u, j))
+        if len(modes) == 1:
+            up, first = m.law(int(m.mode_failure[modes[0]])).mean, [1.0]
+        else:
+            up, first = competing([m.law(int(m.mode_failure[j])) for j in modes],
+                                  m.unit_labels[u])
+        down = sum(p * _down_time(m, j) for p, j in zip(first, modes, strict=True))
         if math.isinf(up):  # never fails
             a, q, w = 1.0, 0.0, 0.0
         else:
             cycle = up + down
             a, q, w = up / cycle, down / cycle, 1.0 / cycle
-        out.append(_Class(units, int(m.unit_type[u]), a, q, w))
+        out.append(_Class(units, t, a, q, w))
     return out
+
+
+def _down_time(m: CompiledModel, j: int) -> float:
+    """Mean down time after a failure in mode ``j``: its detection, the response of its crew
+    (a crew that never makes a repair wait only adds its response time) and its repair."""
+    crew = int(m.mode_crew[j])
+    response = m.law(int(m.crew_response[crew])).mean if crew >= 0 else 0.0
+    return (m.law(int(m.mode_detection[j])).mean + response
+            + m.law(int(m.mode_repair[j])).mean)
+
+
+def competing(laws: list[Dist], label: str = "a unit") -> tuple[float, list[float]]:
+    """Competing independent lifetimes with these laws: the mean of their minimum and the
+    probability that each is the earliest (module docstring).
+
+    Raises
+    ------
+    NotExact
+        For a ``fixed`` or ``empirical`` law (no density: ties), or a quadrature whose
+        probabilities do not sum to 1 within MODES_TOLERANCE.
+    """
+    if all(d.is_exponential for d in laws):
+        rates = [1.0 / d.a for d in laws]
+        total = sum(rates)
+        return 1.0 / total, [r / total for r in rates]
+    for d in laws:
+        if d.name in ("fixed", "empirical"):
+            raise NotExact(f"{label}: renewal theory over several failure modes needs "
+                           f"lifetime laws with a density; one is {d.describe()} (a fixed or "
+                           "empirical lifetime can tie with another mode's)")
+    frozen = [d.scipy() for d in laws]
+    mean, *first = _integrate(frozen)
+    if not abs(sum(first) - 1.0) <= MODES_TOLERANCE:
+        raise NotExact(f"{label}: the integrals over its competing failure modes did not "
+                       f"converge (the probabilities sum to {sum(first):.12g})")
+    return mean, first
+
+
+def _integrands(frozen: list[Any], t: np.ndarray) -> np.ndarray:
+    """Rows: Π_j S_j(t), then f_j(t) Π_{i≠j} S_i(t) for each j (in log space)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_sf = [np.asarray(f.logsf(t), dtype=float) for f in frozen]
+        rows = [np.exp(np.sum(log_sf, axis=0))]
+        for j, f in enumerate(frozen):
+            others = sum((x for i, x in enumerate(log_sf) if i != j), np.zeros_like(t))
+            rows.append(np.exp(np.asarray(f.logpdf(t), dtype=float) + others))
+    out = np.array(rows)
+    out[~np.isfinite(out)] = 0.0  # 0 · ∞ outside a support
+    return out
+
+
+def _integrate(frozen: list[Any]) -> list[float]:
+    """∫₀^∞ of each of :func:`_integrands`: Gauss–Legendre rules of 20 and 40 nodes on
+    pieces cut at the laws' quantiles (and the end of their supports), each piece halved
+    until the two rules agree to QUADRATURE_RTOL of each integral's total; the last piece,
+    [b, ∞), mapped to [0, 1) by t = b + b·u/(1 − u).
+
+    Raises
+    ------
+    NotExact
+        When the pieces do not converge within MAX_PIECES."""
+    cuts = {0.0}
+    for f in frozen:
+        lo, hi = (float(x) for x in f.support())
+        for x in (lo, hi, *(float(f.ppf(q)) for q in (
+                1e-15, 1e-12, 1e-9, 1e-6, 1e-3, 0.1, 0.5, 0.9, 0.999, 1 - 1e-6, 1 - 1e-9,
+                1 - 1e-12))):
+            if math.isfinite(x) and x > 0:
+                cuts.add(x)
+    edges = sorted(cuts)
+    b = edges[-1]
+    x20, w20 = np.polynomial.legendre.leggauss(20)
+    x40, w40 = np.polynomial.legendre.leggauss(40)
+
+    def rule(lo: float, hi: float, x: np.ndarray, w: np.ndarray, tail: bool) -> np.ndarray:
+        u = lo + (hi - lo) * (x + 1.0) / 2.0
+        if not tail:
+            return np.asarray(_integrands(frozen, u) @ w * ((hi - lo) / 2.0))
+        t = b + b * u / (1.0 - u)
+        return np.asarray(_integrands(frozen, t) @ (w * b / (1.0 - u) ** 2)
+                          * ((hi - lo) / 2.0))
+
+    pieces = [(lo, hi, False) for lo, hi in itertools.pairwise(edges)] + [(0.0, 1.0, True)]
+    total = np.sum([rule(lo, hi, x40, w40, tail) for lo, hi, tail in pieces], axis=0)
+    tolerance = QUADRATURE_RTOL * np.abs(total) + 1e-300
+    result = np.zeros_like(total)
+    todo = list(pieces)
+    done = 0
+    while todo:
+        lo, hi, tail = todo.pop()
+        fine = rule(lo, hi, x40, w40, tail)
+        # a piece too narrow to halve (an integrable singularity at 0) holds next to nothing
+        if (np.all(np.abs(fine - rule(lo, hi, x20, w20, tail)) <= tolerance)
+                or hi - lo <= 1e-13 * max(hi, 1.0)):
+            result += fine
+            done += 1
+            continue
+        if done + len(todo) >= MAX_PIECES:
+            raise NotExact("the integrals over competing failure modes did not converge "
+                           f"within {MAX_PIECES:,} pieces")
+        mid = (lo + hi) / 2.0
+        todo += [(lo, mid, tail), (mid, hi, tail)]
+    return [float(v) for v in result]
 
 
 # --- the structure function over class up-counts -------------------------------------------
@@ -318,11 +452,16 @@ def _ratio(x: float, y: float) -> float:
 
 
 def independent_units(m: CompiledModel) -> bool:
-    """Whether every unit lives on its own: no standby groups, and no crew can ever make a
-    repair wait (each crew is at least as large as the number of units it serves)."""
-    if m.group_units:
+    """Whether every unit lives on its own: no standby groups, no spare parts (a stock is
+    shared, and its lead time adds to a repair), no calendar schedules, and no crew can ever
+    make a repair wait (each crew is at least as large as the number of units whose failure
+    modes it repairs)."""
+    if m.group_units or np.any(m.mode_spare >= 0) or m.inspections or m.maintenance:
         return False
-    served = np.bincount(m.unit_crew[m.unit_crew >= 0], minlength=len(m.crew_names))
+    served = np.zeros(len(m.crew_names), dtype=np.int64)
+    for t in range(m.n_types):
+        for c in {int(m.mode_crew[j]) for j in modes_of(m, t)} - {-1}:
+            served[c] += m.type_counts[t]
     return bool(np.all(served <= m.crew_size))
 
 
@@ -344,11 +483,13 @@ def renewal_values(m: CompiledModel, max_evaluations: int = DEFAULT_MAX_EVALUATI
     Raises
     ------
     NotExact
-        When the units are not independent, or the structure needs more evaluations.
+        When the units are not independent, a failure can be latent, the integrals over
+        competing failure modes cannot be done, or the structure needs more evaluations.
     """
+    refuse_schedules(m)
     if not independent_units(m):
         raise NotExact("renewal theory needs independent units (no standby groups, no crew "
-                       "serving more units than its size)")
+                       "serving more units than its size, no spare parts)")
     classes = _classes(m)
     evaluations = math.prod(len(c.units) + 1 for c in classes)
     if evaluations > max_evaluations:

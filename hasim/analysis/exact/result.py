@@ -14,6 +14,12 @@ class NotExact(HasimError):
     """The model is outside the classes hasim solves exactly; the message says why."""
 
 
+class NoExactMethod(NotExact):
+    """A refusal that holds for every exact method, not only the Markov chain (calendar
+    schedules, a latent failure nothing can find): :func:`hasim.analysis.exact.exact` does
+    not try renewal theory after it."""
+
+
 def _num(x: float | None) -> float | None:
     """JSON-ready: ``None`` for no value, NaN or an infinity."""
     return None if x is None or not math.isfinite(x) else float(x)
@@ -48,6 +54,11 @@ class ExactResult:
     """Seconds spent per phase (build, solve)."""
     transitions: int = 0
     """Transitions of the chain (nonzero off-diagonal rates); 0 for renewal theory."""
+    stocks: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
+    """Per stock of spare parts (Markov chains): ``mean_on_hand`` and ``p_waited`` (the
+    long-run fraction of part requests that found the stock empty), ``mission_mean_on_hand``,
+    ``expected_part_requests`` and ``expected_parts_waited`` (per mission, from all-up with
+    full stocks; ``None`` without mission values) — :mod:`hasim.analysis.exact.spares`."""
 
     @property
     def steady_state_unavailability(self) -> float:
@@ -73,6 +84,7 @@ class ExactResult:
             "accuracy": {k: _num(v) for k, v in self.accuracy.items()},
             "importance": {t: {k: _num(v) for k, v in d.items()}
                            for t, d in self.importance.items()},
+            "stocks": {k: {n: _num(v) for n, v in d.items()} for k, d in self.stocks.items()},
             "timings_s": dict(self.timings),
             "notes": list(self.notes),
         }

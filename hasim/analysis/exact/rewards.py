@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hasim.analysis.exact.state import PHASES, UP, Setup, State
+from hasim.analysis.exact.state import Setup, State
 from hasim.model.compile import LEAF, STANDBY
 
 BLOCK = 200_000
@@ -25,9 +25,10 @@ def _up_block(x: Setup, states: list[State]) -> np.ndarray:
     m = x.m
     n = len(states)
     counts = np.array([s[0] for s in states], dtype=np.int64).reshape(n, -1)
+    up_slot = np.array(x.up, dtype=np.int64)
     unit_up = np.zeros((n, m.n_units), dtype=bool)
     for c, cls in enumerate(x.classes):
-        k = counts[:, PHASES * c + UP]
+        k = counts[:, up_slot[c]]
         for j, u in enumerate(cls.units):  # interchangeable: the first k of the class are up
             unit_up[:, u] = j < k
     group_up = np.zeros((n, m.n_groups), dtype=bool)
@@ -36,7 +37,7 @@ def _up_block(x: Setup, states: list[State]) -> np.ndarray:
         switching = np.array([s[2][g][1] for s in states], dtype=bool)
         has = active >= 0
         active_up = np.zeros(n, dtype=bool)
-        active_up[has] = counts[has, PHASES * active[has] + UP] == 1
+        active_up[has] = counts[has, up_slot[active[has]]] == 1
         group_up[:, g] = has & ~switching & active_up
     up = np.zeros((n, len(m.node_kind)), dtype=bool)
     for node, kind in enumerate(m.node_kind):  # children before parents, the root last
