@@ -18,11 +18,9 @@ sys.path.insert(0, str(ROOT))
 
 MODEL = ROOT / "models" / "single-server.yaml"
 
-RARE = ("inspections.inspect", "maintenance.round_start", "maintenance.step_end",
-        "inspections.inspection_end", "spares.part_arrives", "maintenance.retry",
-        "spares.need_part")
-"""Handlers the second process compiles, in this order (dispatch calls each with the program,
-the state and two int64 numbers; ``retry`` with none)."""
+RARE = ("loop.rare", "spares.need_part", "maintenance.retry")
+"""Handlers the second process compiles, in this order (the loop calls ``rare`` with the
+program, the state and three int64 numbers, ``need_part`` with two, ``retry`` with none)."""
 FIRST = ("standby.attempt", "loop.reset", "crews.next_job", "records.close")
 """What this process compiles meanwhile, before the loop (which calls all of these)."""
 
@@ -42,7 +40,8 @@ def compile_handlers(names: tuple[str, ...]) -> None:
     st = _state(p, counts, levels)
     args = (typeof(p), typeof(st))
     extra = {"retry": (), "reset": (types.uint64, types.int64, types.int64),
-             "attempt": (types.int64,), "next_job": (types.int64,), "close": ()}
+             "attempt": (types.int64,), "next_job": (types.int64,), "close": (),
+             "rare": (types.int64, types.int64, types.int64)}
     for name in names:
         module, function = name.split(".")
         handler = getattr(importlib.import_module(f"hasim.kernels.{module}"), function)

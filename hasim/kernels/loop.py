@@ -155,7 +155,19 @@ def dispatch(prog, st, kind, target, token):
         standby.switch_end(prog, st, target, token)
     elif kind == EV_GROUP_DETECT:
         standby.group_detect(prog, st, target, token)
-    elif kind == EV_PART_ARRIVES:
+    else:
+        rare(prog, st, kind, target, token)
+        return
+    if st.i[N_DEFERRED]:
+        maintenance.retry(prog, st)
+
+
+@njit(**JIT)
+def rare(prog, st, kind, target, token):
+    """The events of processes — parts, inspections, maintenance — behind one call of the
+    loop, so that the loop's body keeps only the common kinds (each call site of a jitted
+    function in it costs registers and compile time); then the deferred maintenance steps."""
+    if kind == EV_PART_ARRIVES:
         spares.part_arrives(prog, st, target, token)
     elif kind == EV_INSPECTION:
         inspections.inspect(prog, st, target, token)

@@ -44,7 +44,7 @@ def start_life(prog, st, u):
     mode = M.ptr[t]
     lifetime = laws.draw(prog, st, stream, P_FAILURE, M.failure[mode])
     for j in range(mode + 1, M.ptr[t + 1]):
-        x = laws.draw_call(prog, st, stream, P_FAILURE, M.failure[j])
+        x = laws.draw(prog, st, stream, P_FAILURE, M.failure[j])
         if x < lifetime:
             lifetime = x
             mode = j
