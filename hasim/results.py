@@ -501,7 +501,7 @@ class StudyResult:
             rows[name] = yearly(mean_ci(x.astype(float), low=0.0))
         rows["mean_latent_hours"] = ratio_ci(r.latent_hours, r.latent_failures.astype(float),
                                              low=0.0)
-        if len(m.mode_labels) > m.n_types:  # some component has several modes
+        if m.has_modes:
             for j, label in enumerate(m.mode_labels):
                 rows[f"failures_per_year.{label}"] = yearly(
                     mean_ci(r.failures_by_mode[:, j].astype(float), low=0.0))

@@ -157,6 +157,16 @@ class CompiledModel:
     def n_groups(self) -> int:
         return len(self.group_units)
 
+    @property
+    def has_modes(self) -> bool:
+        """Some component has several failure modes (results are then also given by mode)."""
+        return len(self.mode_labels) > self.n_types
+
+    @property
+    def may_be_latent(self) -> bool:
+        """Some failure mode has a coverage below 1 (latent failures can happen)."""
+        return bool(len(self.mode_coverage) and self.mode_coverage.min() < 1.0)
+
     def schedule_label(self, i: int) -> str:
         """Schedule ``i`` of the engines (inspections first, then maintenance):
         ``inspections[0]`` or ``maintenance[1]``."""

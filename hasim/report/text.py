@@ -152,14 +152,14 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
                ("maintenance_skipped_per_year", "  skipped", bool(m.maintenance)),
                ("inspections_per_year", "inspections", bool(m.inspections)),
                ("latent_failures_per_year", "latent failures",
-                bool(len(m.mode_coverage) and m.mode_coverage.min() < 1.0)),
+                m.may_be_latent),
                ("latent_found_per_year", "  found by inspections", bool(m.inspections))]
     for key, label, shown in counted:
         if shown:
             r = s.loc[key]
             head.add_row(_per_year(label, mission) if not label.startswith(" ") else label,
                          f"{r['mean']:.3g}", _ci(r, ".3g"))
-    if len(m.mode_coverage) and m.mode_coverage.min() < 1.0:
+    if m.may_be_latent:
         r = s.loc["mean_latent_hours"]
         if not math.isnan(r["mean"]):
             duration_row("  mean time latent", r)
@@ -189,7 +189,7 @@ def print_summary(study: StudyResult, console: Console | None = None) -> None:
                             f"{failures:.3g}")
     console.print(attribution)
 
-    if len(m.mode_labels) > m.n_types:
+    if m.has_modes:
         modes = Table(title="failure modes" + (" (per year: annualised)"
                                                if _annualised(mission) else ""),
                       title_justify="left", box=None, header_style="bold")

@@ -29,7 +29,7 @@ from hasim.engines.reference import records, tree, units
 from hasim.events import Count, Event, Purpose, Trace
 
 if TYPE_CHECKING:
-    from hasim.engines.reference.replication import Replication
+    from hasim.engines.reference.replication import Plan, Replication
 
 
 def members(r: Replication, i: int) -> list[int]:
@@ -73,9 +73,9 @@ def defer(r: Replication, i: int, u: int) -> None:
         records.trace(r, Trace.DEFER, u, i, 0.0)
 
 
-def undefer(r: Replication, plan: object) -> None:
-    if plan.deferred:  # type: ignore[attr-defined]
-        plan.deferred = False  # type: ignore[attr-defined]
+def undefer(r: Replication, plan: Plan) -> None:
+    if plan.deferred:
+        plan.deferred = False
         r.n_deferred -= 1
 
 
