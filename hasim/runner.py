@@ -7,7 +7,10 @@ whatever the chunk size or the number of workers.
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -88,9 +91,27 @@ def _report(events: int, reps: int) -> None:
 
 
 def _run_chunk(engine: str, model: CompiledModel, seed: int, start: int, stop: int,
-               max_events: int, until_failure: bool) -> RunResult:
-    return get_engine(engine)(model, seed, start, stop, max_events=max_events,
+               max_events: int, until_failure: bool, folder: str) -> str:
+    """Run a block in a worker; its result goes to a file of ``folder`` whose name is returned.
+
+    Why a file: a block's result is megabytes, and a result sent through the pool's pipe by a
+    worker killed in mid-write leaves the pool's manager thread waiting for the rest of the
+    message for ever (the other workers keep the pipe open), so the study hangs instead of
+    reporting the dead worker. The name sent instead is a short message, written whole."""
+    part = get_engine(engine)(model, seed, start, stop, max_events=max_events,
                               until_failure=until_failure, progress=_report)
+    path = os.path.join(folder, f"block-{start}")
+    with open(path + ".part", "wb") as out:
+        pickle.dump(part, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(path + ".part", path)
+    return path
+
+
+def _collect(path: str) -> RunResult:
+    with open(path, "rb") as f:
+        part = pickle.load(f)
+    os.remove(path)
+    return part
 
 
 class _Progress:
@@ -341,6 +362,7 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("fork")
+    folder = tempfile.mkdtemp(prefix="hasim-study-")
     counters = context.Array("q", 2)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(counters,))
@@ -359,7 +381,7 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
                     break
                 i, (start, stop) = nxt
                 future = pool.submit(_run_chunk, engine, model, seed, start, stop, max_events,
-                                     until_failure)
+                                     until_failure, folder)
                 futures[future] = i
                 pending.add(future)
             if not pending:
@@ -367,7 +389,7 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
             done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
             _check_stop()
             for future in done:
-                part = parts[futures.pop(future)] = future.result()
+                part = parts[futures.pop(future)] = _collect(future.result())
                 done_reps += part.runs
             lock = counters.get_lock()
             if lock.acquire(timeout=POLL_S):
@@ -387,6 +409,7 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
             pool.shutdown(wait=True)
         else:
             _stop_pool(pool)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -346,10 +346,14 @@ def test_a_killed_worker_is_a_clear_error(tmp_path):
     path.write_text(textwrap.dedent(PAIR.format(mission="500h", mttf="50h", mttr="5h")))
     script = tmp_path / "kill.py"
     script.write_text(KILL_A_WORKER)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
     out = subprocess.run([sys.executable, str(script), str(path)], capture_output=True,
-                         text=True, timeout=120, cwd=ROOT)
+                         text=True, timeout=120, cwd=ROOT, env=env)
     assert out.stdout.startswith("WorkerError a worker process died"), out.stdout + out.stderr
     assert "[" in out.stdout  # a worker was killed
+    assert not list(scratch.iterdir())  # the blocks' result files are gone
 
 
 # --- the command line -------------------------------------------------------------------------
