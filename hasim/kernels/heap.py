@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from numba import njit
 
-from hasim.kernels import JIT
+from hasim.kernels import ENTRY, JIT
 from hasim.kernels.codes import HEAP_FULL, KIND_BITS, TOKEN_SHIFT
 from hasim.kernels.state import LIVE, NOW, SEQ, SIZE, STATUS
 
 
-@njit(inline="always", **JIT)
+@njit(inline="always", **ENTRY)
 def push(ht, hs, hp, size, seq, t, payload):
     """Push an event; returns the new size, or -1 when the heap is full."""
     if size >= ht.shape[0]:
@@ -65,7 +65,7 @@ def sift_down(ht, hs, hp, size, t, s, p):
     hp[i] = p
 
 
-@njit(inline="always", **JIT)
+@njit(inline="always", **ENTRY)
 def pop(ht, hs, hp, size):
     """Remove the first event; returns the new size."""
     size -= 1

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numba import njit
 
-from hasim.kernels import JIT
+from hasim.kernels import ENTRY, JIT
 from hasim.kernels.rng import DRAWS_PER_SAMPLE, ndtri, sub_key, uniform
 
 
@@ -43,7 +43,7 @@ def _lognormal(a: float, b: float, u: float) -> float:
     return math.exp(a + b * ndtri(u))
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def sample(code: np.int64, a: float, b: float, c: float, pool: np.ndarray, key: np.uint64,
            n: np.int64) -> float:
     """Sample ``n`` of a law from stream ``key`` (codes and parameters as in hasim.rng)."""

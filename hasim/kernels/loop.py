@@ -12,6 +12,7 @@ import math
 from numba import njit
 
 from hasim.kernels import (
+    ENTRY,
     JIT,
     crews,
     heap,
@@ -70,7 +71,7 @@ from hasim.kernels.state import (
 )
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def reset(prog, st, seed, rep, row):
     """The state at t = 0 of replication ``rep``, recorded in row ``row``; every unit starts
     its first life, in unit order; then the first instant of every schedule is scheduled."""
@@ -181,7 +182,7 @@ def rare(prog, st, kind, target, token):
         maintenance.retry(prog, st)
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def simulate(prog, st):
     """Handle the events before the end (``st.f[END]``) in (time, sequence) order, while the
     countdown ``st.i[STEPS]`` has not reached ``max(st.i[CAP_AT], 0)``."""
@@ -204,7 +205,7 @@ def simulate(prog, st):
     st.i[STEPS] = left
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def run_chunk(prog, st, seed, first, rep_start, rep_stop, cap):
     """Simulate replications ``rep_start .. rep_stop - 1`` into rows 0, 1, ... of the state's
     records (replication ``first`` in row 0), each with at most ``cap`` events, handling at

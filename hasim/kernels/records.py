@@ -8,7 +8,7 @@ import math
 import numpy as np
 from numba import njit
 
-from hasim.kernels import JIT
+from hasim.kernels import ENTRY, JIT
 from hasim.kernels.codes import (
     C_DETECTIONS,
     C_EVENTS,
@@ -166,7 +166,7 @@ def close_outage(i, f, count_row, level_row, ep_f, ep_i, unit_type, down_by_type
     i[N_EP] = n + 1
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def close(prog, st):
     """The replication ends at ``st.f[NOW]`` (the mission end; with UNTIL_FAILURE the instant
     of the failure, which is recorded as FIRST_OUTAGE): an open outage is cut there; crew

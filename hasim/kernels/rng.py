@@ -8,7 +8,7 @@ import math
 import numpy as np
 from numba import njit
 
-from hasim.kernels import JIT
+from hasim.kernels import ENTRY
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _K_REP = np.uint64(0xD1B54A32D192ED03)
@@ -24,31 +24,31 @@ _ONE = np.uint64(1)
 DRAWS_PER_SAMPLE = 64
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def mix64(z: np.uint64) -> np.uint64:
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     return z ^ (z >> _S31)
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def replication_key(seed: np.uint64, replication: np.int64) -> np.uint64:
     return mix64(mix64(seed ^ _GOLDEN) ^ ((np.uint64(replication) + _ONE) * _K_REP))
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def sub_key(rep_key: np.uint64, unit: np.uint64, purpose: np.int64) -> np.uint64:
     h = mix64(rep_key ^ ((unit + _ONE) * _K_UNIT))
     return mix64(h ^ ((np.uint64(purpose) + _ONE) * _K_PURPOSE))
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def uniform(key: np.uint64, counter: np.int64) -> float:
     z = mix64(key ^ mix64((np.uint64(counter) + _ONE) * _GOLDEN))
     return (np.float64(z >> _S12) + 0.5) * (1.0 / 4503599627370496.0)
 
 
-@njit(**JIT)
+@njit(**ENTRY)
 def ndtri(p: float) -> float:
     q = p - 0.5
     if abs(q) <= 0.425:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from hasim.kernels import JIT, records
+from hasim.kernels import ENTRY, JIT, records
 from hasim.kernels.state import SYSTEM_UP
 
 
@@ -29,7 +29,7 @@ def group_in_service(st, g):
     return a >= 0 and not st.g_switching[g] and st.up[a]
 
 
-@njit(inline="always", **JIT)
+@njit(inline="always", **ENTRY)
 def propagate(k, parent, node_up, node_cnt, i, node, up):
     """Set a leaf or standby node and carry the change up to the root; returns whether the
     system (the root) changed state."""
