@@ -30,13 +30,18 @@ lint: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n 2 tests
 
-# the numba kernel compiles (or loads from its cache) in the background while lint runs, so the
-# test workers find it cached instead of each compiling it
+# the numba kernel compiles (or loads from its cache) in the background while lint and the tests
+# that need no kernel run; a test process that calls the kernel first waits for that compile
+# (HASIM_KERNEL_LOCK) and then loads it from the cache, instead of compiling its own copy
+LOCK := $(abspath $(VENV))/.kernel-lock
 test: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/warm_up.py & warm=$$!; \
-	$(BIN)/ruff check . && $(BIN)/mypy hasim; lint=$$?; wait $$warm; warmed=$$?; \
-	test $$lint -eq 0 && test $$warmed -eq 0
-	HASIM_NOTEBOOK_RUNS=60 $(BIN)/python -m pytest -n 2 tests --nbmake notebooks
+	rm -f $(LOCK)
+	$(BIN)/python benchmarks/warm_up.py --lock $(LOCK) & warm=$$!; \
+	while ! test -s $(LOCK) && kill -0 $$warm 2>/dev/null; do sleep 0.1; done; \
+	$(BIN)/ruff check . && $(BIN)/mypy hasim && \
+	HASIM_KERNEL_LOCK=$(LOCK) HASIM_NOTEBOOK_RUNS=60 $(BIN)/python -m pytest -n 2 tests \
+		--nbmake notebooks; tested=$$?; \
+	wait $$warm; warmed=$$?; test $$tested -eq 0 && test $$warmed -eq 0
 
 # line coverage of the numba kernels, run as plain Python (not part of make test; ~2 min)
 coverage: $(VENV)/.installed-dev

@@ -49,6 +49,21 @@ def compile_handlers(names: tuple[str, ...]) -> None:
 
 
 def main() -> None:
+    import argparse
+    import fcntl
+    import os
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lock", help="hold an exclusive lock on this file while compiling "
+                        "(processes run with HASIM_KERNEL_LOCK set to it wait for it); the "
+                        "file's size turns non-zero once the lock is held")
+    args = parser.parse_args()
+    if args.lock:
+        fd = os.open(args.lock, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, f"{os.getpid()}\n".encode())
+    os.environ.pop("HASIM_KERNEL_LOCK", None)  # this process compiles: it waits for no one
+
     import hasim
     from hasim.engines.fast import warm_up
 

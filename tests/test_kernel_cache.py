@@ -78,3 +78,31 @@ def test_helper_edit_in_another_module_invalidates_cached_callers(tmp_path: Path
     assert third["value"] != first["value"]
     assert third["value"] == _run(tmp_path, jit=False)["value"]
     assert third["hits"] == 0 and third["misses"] == 1, "a stale cached sample was reused"
+
+
+def test_a_process_waits_for_the_warm_up_lock(tmp_path):
+    """Under `make test` the kernel compiles in the background holding a lock; a process about
+    to call the kernel waits for that lock (then loads the kernel from the cache)."""
+    import fcntl
+    import time
+
+    lock = tmp_path / "kernel-lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    code = ("from hasim.engines.fast import await_warm_up; print('ready', flush=True); "
+            "await_warm_up(); print('done')")
+    env = {**os.environ, "HASIM_KERNEL_LOCK": str(lock)}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        time.sleep(1.5)
+        assert proc.poll() is None  # still waiting
+    finally:
+        os.close(fd)  # the lock goes with its last descriptor
+    out, _ = proc.communicate(timeout=30)
+    assert out.strip() == "done" and proc.returncode == 0
+    missing = {**os.environ, "HASIM_KERNEL_LOCK": str(tmp_path / "none")}
+    quick = subprocess.run([sys.executable, "-c", code], env=missing, capture_output=True,
+                           text=True, timeout=30)
+    assert quick.stdout.strip() == "ready\ndone"

@@ -8,7 +8,9 @@ builds the :class:`~hasim.results.RunResult` from the records.
 
 from __future__ import annotations
 
+import fcntl
 import math
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -46,11 +48,40 @@ def _state(p: Program, counts: np.ndarray, levels: np.ndarray, trace: int = 0,
                      n_schedules=p.n_schedules)
 
 
+KERNEL_LOCK = "HASIM_KERNEL_LOCK"
+"""Environment variable: a file on which a process compiling the kernel into the on-disk cache
+holds an exclusive lock (``benchmarks/warm_up.py --lock``, as `make test` runs it beside the
+tests). Before its first call of the kernel a process waits for that lock, then loads the kernel
+from the cache, instead of compiling its own copy meanwhile."""
+
+_awaited = False
+
+
+def await_warm_up() -> None:
+    """Wait until no process holds the lock named by ``HASIM_KERNEL_LOCK`` (if set), once per
+    process."""
+    global _awaited
+    path = os.environ.get(KERNEL_LOCK)
+    if _awaited or not path:
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # no warm-up under way
+        _awaited = True
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    finally:
+        os.close(fd)
+    _awaited = True
+
+
 def _run(p: Program, st: Any, seed: int, start: int, stop: int, max_events: int,
          max_records: int, progress: Progress | None = None) -> Any:
     """Run the chunk in slices of events, growing buffers as needed; returns the final state.
     The episode buffer grows to ``max_records``; then outages that do not fit are counted, not
     recorded (EP_DROP)."""
+    await_warm_up()
     from hasim.kernels.codes import (
         EPISODES_FULL,
         EVENT_CAP,

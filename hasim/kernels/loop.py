@@ -1,4 +1,4 @@
-"""The kernel's event loop: reset → dispatch → close, per replication of a chunk.
+"""The kernel's event loop: reset → simulate (pop and dispatch) → close, per replication of a chunk.
 
 Each event kind has its handler in the mechanism's module (:mod:`.units`, :mod:`.crews`,
 :mod:`.standby`), the twin of the handler with the same name in
@@ -142,32 +142,11 @@ def reset(prog, st, seed, rep, row):
                 heap.schedule(st, first, EV_MAINTENANCE_START, i, 0)
 
 
-@njit(inline="always", **JIT)
-def dispatch(prog, st, kind, target, token):
-    if kind == EV_FAIL:
-        units.fail(prog, st, target, token)
-    elif kind == EV_REPAIR_END:
-        units.repair_end(prog, st, target, token)
-    elif kind == EV_DETECT:
-        units.detect(prog, st, target, token)
-    elif kind == EV_RESPONSE_END:
-        crews.response_end(prog, st, target, token)
-    elif kind == EV_SWITCH_END:
-        standby.switch_end(prog, st, target, token)
-    elif kind == EV_GROUP_DETECT:
-        standby.group_detect(prog, st, target, token)
-    else:
-        rare(prog, st, kind, target, token)
-        return
-    if st.i[N_DEFERRED]:
-        maintenance.retry(prog, st)
-
-
 @njit(**JIT)
 def rare(prog, st, kind, target, token):
     """The events of processes — parts, inspections, maintenance — behind one call of the
     loop, so that the loop's body keeps only the common kinds (each call site of a jitted
-    function in it costs registers and compile time); then the deferred maintenance steps."""
+    function in it costs registers and compile time)."""
     if kind == EV_PART_ARRIVES:
         spares.part_arrives(prog, st, target, token)
     elif kind == EV_INSPECTION:
@@ -178,8 +157,6 @@ def rare(prog, st, kind, target, token):
         maintenance.round_start(prog, st, target, token)
     elif kind == EV_MAINTENANCE_END:
         maintenance.step_end(prog, st, target, token)
-    if st.i[N_DEFERRED]:
-        maintenance.retry(prog, st)
 
 
 @njit(**ENTRY)
@@ -196,8 +173,28 @@ def simulate(prog, st):
         payload = st.hp[0]
         st.f[NOW] = t
         st.i[LIVE] = 1
-        dispatch(prog, st, payload & ((1 << KIND_BITS) - 1),
-                 (payload >> KIND_BITS) & (MAX_TARGETS - 1), payload >> TOKEN_SHIFT)
+        kind = payload & ((1 << KIND_BITS) - 1)
+        target = (payload >> KIND_BITS) & (MAX_TARGETS - 1)
+        token = payload >> TOKEN_SHIFT
+        # the dispatch, written here rather than as an inlined function: numba inlines a
+        # function by copying its IR with all it inlined in turn (twice, the scope once per
+        # block), and this level of copying was the largest part of the kernel's compile time
+        if kind == EV_FAIL:
+            units.fail(prog, st, target, token)
+        elif kind == EV_REPAIR_END:
+            units.repair_end(prog, st, target, token)
+        elif kind == EV_DETECT:
+            units.detect(prog, st, target, token)
+        elif kind == EV_RESPONSE_END:
+            crews.response_end(prog, st, target, token)
+        elif kind == EV_SWITCH_END:
+            standby.switch_end(prog, st, target, token)
+        elif kind == EV_GROUP_DETECT:
+            standby.group_detect(prog, st, target, token)
+        else:
+            rare(prog, st, kind, target, token)
+        if st.i[N_DEFERRED]:
+            maintenance.retry(prog, st)
         if st.i[LIVE]:
             st.i[SIZE] = heap.pop(st.ht, st.hs, st.hp, st.i[SIZE])
         if st.i[STATUS] != OK:

@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hasim
+from hasim.engines.fast import await_warm_up
 from hasim.engines.records import new_buffers
 from hasim.engines.reference import records as ref_records
 from hasim.engines.reference.replication import Replication
@@ -61,6 +62,14 @@ from hasim.kernels.state import (
 )
 
 from ..strategies import models, tie_models
+
+
+@pytest.fixture(autouse=True)
+def _kernel_compiled():
+    """These tests call the kernel's handlers directly, not through the engine: under
+    `make test` they too wait for the background compile (then load it from the cache)."""
+    await_warm_up()
+
 
 HANDLED = (Event.FAIL, Event.DETECT, Event.RESPONSE_END, Event.REPAIR_END,
            Event.GROUP_DETECT, Event.SWITCH_END, Event.INSPECTION, Event.INSPECTION_END,
