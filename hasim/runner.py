@@ -362,11 +362,11 @@ def _parallel(parts: dict[int, RunResult], chunks: list[tuple[int, int]], bar: _
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("fork")
-    folder = tempfile.mkdtemp(prefix="hasim-study-")
     counters = context.Array("q", 2)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker, initargs=(counters,))
     clean = False
+    folder = tempfile.mkdtemp(prefix="hasim-study-")
     try:
         # a few blocks in flight per worker, more submitted as they finish: the parent stays
         # responsive (and its queue small) however many blocks a study has

@@ -28,7 +28,7 @@ def write_model(tmp_path: Path):
 KERNEL_FREE = {"test_analysis.py", "test_exact_linalg.py", "test_exact_semantics.py",
                "test_exact_scale.py", "test_exact_processes_chain.py", "test_loader.py",
                "test_renewal.py", "test_rng.py", "test_units.py", "test_mutate_tool.py",
-               "test_hostile_models.py", "test_models.py", "test_events.py"}
+               "test_hostile_models.py", "test_events.py"}
 """Test files that (mostly) never call the numba kernel."""
 
 

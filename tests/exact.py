@@ -69,6 +69,13 @@ def integral_of_expectation(q: np.ndarray, p0: np.ndarray, v: np.ndarray, t: flo
     return float(p0 @ linalg.expm(m * t)[:n, n])
 
 
+def point_mass(states: Sequence[State], start: State) -> np.ndarray:
+    """The distribution that is certain to be in ``start``."""
+    p = np.zeros(len(states))
+    p[states.index(start)] = 1.0
+    return p
+
+
 @dataclass(frozen=True)
 class Chain:
     """A finite CTMC of a system: states, generator, which states are up, a start state."""
@@ -80,9 +87,7 @@ class Chain:
 
     @property
     def p0(self) -> np.ndarray:
-        p = np.zeros(len(self.states))
-        p[self.states.index(self.start)] = 1.0
-        return p
+        return point_mass(self.states, self.start)
 
     def mask(self, where: Callable[[State], bool]) -> np.ndarray:
         """1.0 for the states where ``where`` holds, else 0.0."""

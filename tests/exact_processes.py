@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy import integrate, linalg, signal
 
-from .exact import Chain, State, chain, generator
+from .exact import Chain, State, chain, generator, point_mass
 
 Vector = Callable[[State], float] | np.ndarray
 """A reward or mark: a function of the state, or its values in state order."""
@@ -77,9 +77,7 @@ class PiecewiseChain:
 
     @property
     def p0(self) -> np.ndarray:
-        p = np.zeros(len(self.states))
-        p[self.states.index(self.start)] = 1.0
-        return p
+        return point_mass(self.states, self.start)
 
     def segments(self, horizon: float) -> Iterable[tuple[float, bool]]:
         """The pieces of [0, T] between instants: (length, whether an instant ends it). The

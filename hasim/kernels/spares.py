@@ -27,12 +27,9 @@ def need(prog, st, u):
 
 @njit(**JIT)
 def need_call(prog, st, u):
-    """:func:`need` as a real call, for the rare paths (without an inlined crew request)."""
-    s = prog.modes.spare[st.mode[u]]
-    if s < 0:
-        crews.request_call(prog, st, u)
-    else:
-        need_part(prog, st, s, u)
+    """:func:`need` as a real call, for the rare paths (its crew request inlined here, not in
+    the loop)."""
+    need(prog, st, u)
 
 
 @njit(**JIT)

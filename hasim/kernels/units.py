@@ -143,11 +143,9 @@ def detect(prog, st, u, token):
 
 @njit(**JIT)
 def detect_call(prog, st, u):
-    """:func:`detect` as a real call, for the rare paths (its crew request not inlined)."""
-    records.count(st, C_DETECTIONS)
-    records.trace(st, TR_DETECT, u, -1, 0.0)
-    standby.detected(prog, st, u)
-    spares.need_call(prog, st, u)
+    """:func:`detect` as a real call, for the rare paths (its crew request inlined here, not in
+    the loop)."""
+    detect(prog, st, u, 0)
 
 
 @njit(**JIT)
