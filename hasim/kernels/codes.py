@@ -17,6 +17,8 @@ EV_MAINTENANCE_START = 7
 EV_MAINTENANCE_END = 8
 EV_PART_ARRIVES = 9
 EV_INSPECTION_END = 16
+NO_EVENT = -1
+"""Kernel only: the loop's dispatch has nothing (more) to handle for the event popped."""
 KIND_BITS = 6
 TARGET_BITS = 22
 TOKEN_SHIFT = KIND_BITS + TARGET_BITS

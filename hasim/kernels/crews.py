@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from hasim.kernels import JIT, heap, laws, records, units
+from hasim.kernels import JIT, heap, ix, laws, records, units
 from hasim.kernels.codes import (
     EV_RESPONSE_END,
     FIFO,
@@ -20,42 +20,51 @@ from hasim.kernels.state import NOW
 
 @njit(inline="always", **JIT)
 def request(prog, st, u):
-    c = prog.modes.crew[st.mode[u]]
-    st.job_crew[u] = c
+    """Returns the unit whose repair starts now (``u``, or -1: it waits), for the caller to
+    start last — see :func:`hasim.kernels.loop.simulate`."""
+    x = ix(u)
+    c = prog.modes.crew[ix(st.mode[x])]
+    st.job_crew[x] = c
     if c < 0:
-        units.start_repair(prog, st, u)
-        return
-    if st.busy[c] < prog.crews.size[c]:
-        grant(prog, st, c, u)
-    else:
-        n = st.q_len[c]
-        st.queue[c, n] = u
-        st.q_len[c] = n + 1
-        records.trace(st, TR_QUEUE, u, c, float(n + 1))
+        return u
+    y = ix(c)
+    if st.busy[y] < prog.crews.size[y]:
+        return grant(prog, st, c, u)
+    n = st.q_len[y]
+    st.queue[y, ix(n)] = u
+    st.q_len[y] = n + 1
+    records.trace(st, TR_QUEUE, u, c, float(n + 1))
+    return -1
 
 
 @njit(**JIT)
 def request_call(prog, st, u):
-    """:func:`request` as a real call, for the rare paths."""
-    request(prog, st, u)
+    """:func:`request` as a real call, for the rare paths (the repair it grants starts here)."""
+    v = request(prog, st, u)
+    if v >= 0:
+        units.start_repair_call(prog, st, v)
 
 
 @njit(inline="always", **JIT)
 def grant(prog, st, c, u):
-    st.busy[c] += 1
-    st.holding[u] = True
-    st.hold_start[u] = st.f[NOW]
-    delay = laws.draw(prog, st, prog.units.stream[u], P_RESPONSE, prog.crews.response[c])
+    """Returns ``u`` when its repair starts now (no response time), else -1."""
+    x = ix(u)
+    y = ix(c)
+    st.busy[y] += 1
+    st.holding[x] = True
+    st.hold_start[x] = st.f[NOW]
+    delay = laws.draw(prog, st, prog.units.stream[x], P_RESPONSE, prog.crews.response[y])
     records.trace(st, TR_GRANT, u, c, delay)
     if delay > 0.0:
         heap.schedule(st, delay, EV_RESPONSE_END, u, 0)
-    else:
-        units.start_repair(prog, st, u)
+        return -1
+    return u
 
 
 @njit(inline="always", **JIT)
 def response_end(prog, st, u, token):
-    units.start_repair(prog, st, u)
+    """Returns ``u``: its repair starts now."""
+    return u
 
 
 @njit(**JIT)
@@ -100,18 +109,22 @@ def next_job(prog, st, c):
 
 @njit(inline="always", **JIT)
 def release(prog, st, u):
-    c = st.job_crew[u]
+    """Returns the unit whose repair the freed member starts now (-1: none)."""
+    x = ix(u)
+    c = st.job_crew[x]
     if c < 0:
-        return
-    records.level(st, L_CREW_BUSY + c, st.f[NOW] - st.hold_start[u])
-    st.holding[u] = False
-    st.busy[c] -= 1
-    n = st.q_len[c]
+        return -1
+    y = ix(c)
+    records.level(st, L_CREW_BUSY + c, st.f[NOW] - st.hold_start[x])
+    st.holding[x] = False
+    st.busy[y] -= 1
+    n = st.q_len[y]
     if n > 0:
         # FIFO takes the first job without a call
-        j = 0 if n == 1 or prog.crews.discipline[c] == FIFO else next_job(prog, st, c)
-        v = st.queue[c, j]
+        j = 0 if n == 1 or prog.crews.discipline[y] == FIFO else next_job(prog, st, c)
+        v = st.queue[y, ix(j)]
         for k in range(j, n - 1):
-            st.queue[c, k] = st.queue[c, k + 1]
-        st.q_len[c] = n - 1
-        grant(prog, st, c, v)
+            st.queue[y, ix(k)] = st.queue[y, ix(k + 1)]
+        st.q_len[y] = n - 1
+        return grant(prog, st, c, v)
+    return -1

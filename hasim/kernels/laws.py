@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numba import njit
 
-from hasim.kernels import ENTRY, JIT
+from hasim.kernels import ENTRY, JIT, ix
 from hasim.kernels.rng import DRAWS_PER_SAMPLE, ndtri, sub_key, uniform
 
 
@@ -84,25 +84,27 @@ def draw(prog, st, stream, purpose, law):
     the SimPy engine."""
     if law < 0:
         return 0.0
-    n = st.draws[stream, purpose]
+    s = ix(stream)
+    n = st.draws[s, purpose]
     if n == 0:
-        st.keys[stream, purpose] = sub_key(st.rk[0], prog.streams.ids[stream], purpose)
-    st.draws[stream, purpose] = n + 1
+        st.keys[s, purpose] = sub_key(st.rk[0], prog.streams.ids[s], purpose)
+    st.draws[s, purpose] = n + 1
     L = prog.laws
-    code = L.code[law]
+    x = ix(law)
+    code = L.code[x]
     # the commonest laws as branches of each draw site, which the processor predicts site by
     # site, rather than the shared switch of sample (an indirect jump, mispredicted as the
     # laws of successive draws differ); the same arithmetic, so the same bits
     if code == 0:
-        return L.a[law]
+        return L.a[x]
     if code <= 3:
-        u = uniform(st.keys[stream, purpose], n * DRAWS_PER_SAMPLE)
+        u = uniform(st.keys[s, purpose], n * DRAWS_PER_SAMPLE)
         if code == 1:
-            return _exponential(L.a[law], u)
+            return _exponential(L.a[x], u)
         if code == 2:
-            return _weibull(L.a[law], L.b[law], L.c[law], u)
-        return _lognormal(L.a[law], L.b[law], u)
-    return sample(code, L.a[law], L.b[law], L.c[law], L.pool, st.keys[stream, purpose], n)
+            return _weibull(L.a[x], L.b[x], L.c[x], u)
+        return _lognormal(L.a[x], L.b[x], u)
+    return sample(code, L.a[x], L.b[x], L.c[x], L.pool, st.keys[s, purpose], n)
 
 
 @njit(**JIT)
@@ -115,8 +117,9 @@ def draw_call(prog, st, stream, purpose, law):
 @njit(inline="always", **JIT)
 def draw_uniform(prog, st, stream, purpose):
     """Next uniform number of the ``purpose`` stream of owner ``stream``."""
-    n = st.draws[stream, purpose]
+    s = ix(stream)
+    n = st.draws[s, purpose]
     if n == 0:
-        st.keys[stream, purpose] = sub_key(st.rk[0], prog.streams.ids[stream], purpose)
-    st.draws[stream, purpose] = n + 1
-    return uniform(st.keys[stream, purpose], n * DRAWS_PER_SAMPLE)
+        st.keys[s, purpose] = sub_key(st.rk[0], prog.streams.ids[s], purpose)
+    st.draws[s, purpose] = n + 1
+    return uniform(st.keys[s, purpose], n * DRAWS_PER_SAMPLE)

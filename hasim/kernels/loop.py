@@ -2,7 +2,11 @@
 
 Each event kind has its handler in the mechanism's module (:mod:`.units`, :mod:`.crews`,
 :mod:`.standby`), the twin of the handler with the same name in
-:mod:`hasim.engines.reference`; the loop only pops events and dispatches them.
+:mod:`hasim.engines.reference`; the loop only pops events and dispatches them. Where a
+reference handler ends by calling another (``fail`` → ``detect``, a crew grant →
+``start_repair``), its kernel twin returns instead what the loop then runs — the same steps
+in the same order, with one inlined copy of each in the loop's body (smaller code, less
+compile time; a rare path's ``*_call`` function runs the step itself).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from hasim.kernels.codes import (
     KIND_BITS,
     L_FIRST_OUTAGE,
     MAX_TARGETS,
+    NO_EVENT,
     OK,
     SLICE_DONE,
     TOKEN_SHIFT,
@@ -178,27 +183,41 @@ def simulate(prog, st):
         token = payload >> TOKEN_SHIFT
         # the dispatch, written here rather than as an inlined function: numba inlines a
         # function by copying its IR with all it inlined in turn (twice, the scope once per
-        # block), and this level of copying was the largest part of the kernel's compile time
+        # block), and this level of copying was the largest part of the kernel's compile time.
+        # The handlers' last steps are run here, once each: a failure detected at once
+        # (``fail`` returns True) is handled by the detect below, and the repair a handler
+        # grants last (``detect``, ``repair_end``, ``response_end`` return its unit) starts
+        # below — the order of the reference engine's nested calls, with one inlined copy of
+        # ``detect`` and ``start_repair`` instead of one at every call site
+        start = -1
         if kind == EV_FAIL:
-            units.fail(prog, st, target, token)
+            kind = EV_DETECT if units.fail(prog, st, target, token) else NO_EVENT
+            token = 0
+        if kind == EV_DETECT:
+            start = units.detect(prog, st, target, token)
         elif kind == EV_REPAIR_END:
-            units.repair_end(prog, st, target, token)
-        elif kind == EV_DETECT:
-            units.detect(prog, st, target, token)
+            start = units.repair_end(prog, st, target, token)
         elif kind == EV_RESPONSE_END:
-            crews.response_end(prog, st, target, token)
+            start = crews.response_end(prog, st, target, token)
         elif kind == EV_SWITCH_END:
             standby.switch_end(prog, st, target, token)
         elif kind == EV_GROUP_DETECT:
             standby.group_detect(prog, st, target, token)
-        else:
+        elif kind != NO_EVENT:
             rare(prog, st, kind, target, token)
-        if st.i[N_DEFERRED]:
-            maintenance.retry(prog, st)
-        if st.i[LIVE]:
+        if start >= 0:
+            units.start_repair(prog, st, start)
+        # one test for both rare cases (OK is 0): deferred maintenance to try again after
+        # every event, or a stop
+        if st.i[STATUS] | st.i[N_DEFERRED]:
+            if st.i[N_DEFERRED]:
+                maintenance.retry(prog, st)
+            if st.i[LIVE]:
+                st.i[SIZE] = heap.pop(st.ht, st.hs, st.hp, st.i[SIZE])
+            if st.i[STATUS] != OK:
+                break
+        elif st.i[LIVE]:
             st.i[SIZE] = heap.pop(st.ht, st.hs, st.hp, st.i[SIZE])
-        if st.i[STATUS] != OK:
-            break
     st.i[STEPS] = left
 
 

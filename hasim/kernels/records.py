@@ -8,7 +8,7 @@ import math
 import numpy as np
 from numba import njit
 
-from hasim.kernels import ENTRY, JIT
+from hasim.kernels import ENTRY, JIT, ix
 from hasim.kernels.codes import (
     C_DETECTIONS,
     C_EVENTS,
@@ -56,12 +56,12 @@ from hasim.kernels.state import (
 
 @njit(inline="always", **JIT)
 def count(st, column):
-    st.count_row[column] += 1
+    st.count_row[ix(column)] += 1
 
 
 @njit(inline="always", **JIT)
 def level(st, column, amount):
-    st.level_row[column] += amount
+    st.level_row[ix(column)] += amount
 
 
 @njit(inline="always", **JIT)
@@ -90,8 +90,8 @@ def _trace(i, f, tr_f, tr_i, code, target, other, detail):
 def system(prog, st, up, cause):
     """The system went down (``cause``: the unit whose loss did it) or up."""
     mode = -1
-    if not up and cause >= 0 and not st.up[cause] and not st.out[cause]:
-        mode = st.mode[cause]
+    if not up and cause >= 0 and not st.up[ix(cause)] and not st.out[ix(cause)]:
+        mode = st.mode[ix(cause)]
     system_change(st.i, st.f, st.count_row, st.level_row, st.ep_f, st.ep_i, st.tr_f, st.tr_i,
                   prog.units.type, prog.layout.down_by_type, prog.layout.down_by_mode, up,
                   cause, mode)
@@ -193,8 +193,13 @@ def close(prog, st):
             level(st, lay.part_wait + s, T - st.wait_start[st.s_queue[s, q]])
     c = st.count_row
     failures = 0
+    M = prog.modes
     for t in range(prog.layout.n_types):
-        failures += c[C_FAILURES_BY_TYPE + t]
+        by_type = 0
+        for m in range(M.ptr[t], M.ptr[t + 1]):
+            by_type += c[lay.failures_by_mode + m]
+        c[C_FAILURES_BY_TYPE + t] = by_type
+        failures += by_type
     c[C_FAILURES] = failures
     c[C_EVENTS] = (failures + c[C_DETECTIONS] + c[C_GROUP_DETECTIONS] + c[C_REPAIR_STARTS]
                    + c[C_REPAIRS] + c[C_SWITCHOVERS] + c[C_INSPECTIONS]

@@ -24,7 +24,7 @@ _ONE = np.uint64(1)
 DRAWS_PER_SAMPLE = 64
 
 
-@njit(**ENTRY)
+@njit(inline="always", **ENTRY)
 def mix64(z: np.uint64) -> np.uint64:
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
@@ -42,7 +42,7 @@ def sub_key(rep_key: np.uint64, unit: np.uint64, purpose: np.int64) -> np.uint64
     return mix64(h ^ ((np.uint64(purpose) + _ONE) * _K_PURPOSE))
 
 
-@njit(**ENTRY)
+@njit(inline="always", **ENTRY)
 def uniform(key: np.uint64, counter: np.int64) -> float:
     z = mix64(key ^ mix64((np.uint64(counter) + _ONE) * _GOLDEN))
     return (np.float64(z >> _S12) + 0.5) * (1.0 / 4503599627370496.0)

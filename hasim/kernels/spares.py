@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from hasim.kernels import JIT, crews, heap, laws, records
+from hasim.kernels import JIT, crews, heap, ix, laws, records, units
 from hasim.kernels.codes import (
     EV_PART_ARRIVES,
     P_LEAD_TIME,
@@ -18,18 +18,21 @@ from hasim.kernels.state import NOW
 
 @njit(inline="always", **JIT)
 def need(prog, st, u):
-    s = prog.modes.spare[st.mode[u]]
+    """Returns the unit whose repair starts now (-1: none), as :func:`crews.request`."""
+    s = prog.modes.spare[ix(st.mode[ix(u)])]
     if s < 0:
-        crews.request(prog, st, u)
-    else:
-        need_part(prog, st, s, u)
+        return crews.request(prog, st, u)
+    need_part(prog, st, s, u)
+    return -1
 
 
 @njit(**JIT)
 def need_call(prog, st, u):
     """:func:`need` as a real call, for the rare paths (its crew request inlined here, not in
-    the loop)."""
-    need(prog, st, u)
+    the loop; the repair it grants starts here)."""
+    v = need(prog, st, u)
+    if v >= 0:
+        units.start_repair_call(prog, st, v)
 
 
 @njit(**JIT)

@@ -6,7 +6,7 @@ import math
 
 from numba import njit
 
-from hasim.kernels import JIT, heap, laws, records, tree, units
+from hasim.kernels import JIT, heap, ix, laws, records, tree, units
 from hasim.kernels.codes import (
     C_GROUP_DETECTIONS,
     C_SWITCHOVERS,
@@ -29,7 +29,7 @@ from hasim.kernels.state import NOW
 
 @njit(inline="always", **JIT)
 def lost(prog, st, u):
-    g = prog.units.group[u]
+    g = prog.units.group[ix(u)]
     if g < 0 or st.g_active[g] != u:
         return
     st.g_by_repair[g] = math.nan
@@ -47,7 +47,7 @@ def lost(prog, st, u):
 
 @njit(inline="always", **JIT)
 def detected(prog, st, u):
-    g = prog.units.group[u]
+    g = prog.units.group[ix(u)]
     if g >= 0 and st.g_active[g] == u and prog.groups.detection[g] == -1:
         attempt(prog, st, g)
 
@@ -104,7 +104,7 @@ def attempt(prog, st, g):
 
 @njit(**JIT)
 def taken_out(prog, st, u):
-    g = prog.units.group[u]
+    g = prog.units.group[ix(u)]
     if g < 0 or st.g_active[g] != u:
         return
     st.g_by_repair[g] = math.nan
@@ -123,7 +123,7 @@ def switch_end(prog, st, g, token):
 
 @njit(inline="always", **JIT)
 def repaired(prog, st, u):
-    g = prog.units.group[u]
+    g = prog.units.group[ix(u)]
     if g < 0:
         return
     dormant = prog.groups.dormant[g]

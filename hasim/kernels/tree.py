@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from hasim.kernels import ENTRY, JIT, records
+from hasim.kernels import ENTRY, JIT, ix, records
 from hasim.kernels.state import SYSTEM_UP
 
 
@@ -25,28 +25,30 @@ def reset(prog, st):
 
 @njit(inline="always", **JIT)
 def group_in_service(st, g):
-    a = st.g_active[g]
-    return a >= 0 and not st.g_switching[g] and st.up[a]
+    a = st.g_active[ix(g)]
+    return a >= 0 and not st.g_switching[ix(g)] and st.up[ix(a)]
 
 
 @njit(inline="always", **ENTRY)
 def propagate(k, parent, node_up, node_cnt, i, node, up):
     """Set a leaf or standby node and carry the change up to the root; returns whether the
     system (the root) changed state."""
-    if node_up[node] == up:
+    n = ix(node)
+    if node_up[n] == up:
         return False
-    node_up[node] = up
-    p = parent[node]
+    node_up[n] = up
+    p = parent[n]
     delta = 1 if up else -1
     while p >= 0:
-        node_cnt[p] += delta
-        new = node_cnt[p] >= k[p]
-        if new == node_up[p]:
+        x = ix(p)
+        node_cnt[x] += delta
+        new = node_cnt[x] >= k[x]
+        if new == node_up[x]:
             break
-        node_up[p] = new
+        node_up[x] = new
         delta = 1 if new else -1
-        p = parent[p]
-    root_up = node_up[k.shape[0] - 1]
+        p = parent[x]
+    root_up = node_up[ix(k.shape[0] - 1)]
     if root_up != (i[SYSTEM_UP] != 0):
         i[SYSTEM_UP] = 1 if root_up else 0
         return True
@@ -63,13 +65,14 @@ def set_node(prog, st, node, up, cause):
 @njit(inline="always", **JIT)
 def set_unit(prog, st, u, up, cause):
     U = prog.units
-    for j in range(U.leaf_ptr[u], U.leaf_ptr[u + 1]):
-        set_node(prog, st, U.leaf_nodes[j], up, cause)
+    x = ix(u)
+    for j in range(U.leaf_ptr[x], U.leaf_ptr[x + ix(1)]):
+        set_node(prog, st, U.leaf_nodes[ix(j)], up, cause)
 
 
 @njit(inline="always", **JIT)
 def set_group(prog, st, g, cause):
-    set_node(prog, st, prog.groups.node[g], group_in_service(st, g), cause)
+    set_node(prog, st, prog.groups.node[ix(g)], group_in_service(st, g), cause)
 
 
 @njit(**JIT)

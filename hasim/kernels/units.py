@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from numba import njit
 
-from hasim.kernels import JIT, crews, heap, laws, records, spares, standby, tree
+from hasim.kernels import JIT, crews, heap, ix, laws, records, spares, standby, tree
 from hasim.kernels.codes import (
     C_DETECTIONS,
-    C_FAILURES_BY_TYPE,
     C_LATENT_FAILURES,
     C_REPAIR_STARTS,
     C_REPAIRS,
@@ -39,23 +38,26 @@ from hasim.kernels.state import NOW
 def start_life(prog, st, u):
     U = prog.units
     M = prog.modes
-    stream = U.stream[u]
-    t = U.type[u]
+    x = ix(u)
+    stream = U.stream[x]
+    t = ix(U.type[x])
     mode = M.ptr[t]
-    lifetime = laws.draw(prog, st, stream, P_FAILURE, M.failure[mode])
-    for j in range(mode + 1, M.ptr[t + 1]):
-        x = laws.draw(prog, st, stream, P_FAILURE, M.failure[j])
-        if x < lifetime:
-            lifetime = x
+    lifetime = laws.draw(prog, st, stream, P_FAILURE, M.failure[ix(mode)])
+    for j in range(mode + 1, M.ptr[t + ix(1)]):
+        life = laws.draw(prog, st, stream, P_FAILURE, M.failure[ix(j)])
+        if life < lifetime:
+            lifetime = life
             mode = j
-    st.lifetime[u] = lifetime
-    st.mode[u] = mode
-    st.age[u] = 0.0
-    st.life_start[u] = st.f[NOW]
-    st.token[u] += 1
+    st.lifetime[x] = lifetime
+    st.mode[x] = mode
+    st.age[x] = 0.0
+    st.life_start[x] = st.f[NOW]
+    token = st.token[x] + 1
+    st.token[x] = token
     records.trace(st, TR_LIFE, u, -1, lifetime)
-    if st.rate[u] > 0.0:
-        heap.schedule(st, lifetime / st.rate[u], EV_FAIL, u, st.token[u])
+    rate = st.rate[x]
+    if rate > 0.0:
+        heap.schedule_inline(st, lifetime / rate, EV_FAIL, u, token)
 
 
 @njit(inline="always", **JIT)
@@ -81,33 +83,35 @@ def resume(st, u):
 
 @njit(inline="always", **JIT)
 def fail(prog, st, u, token):
-    if token != st.token[u]:
-        return
+    """Returns whether the failure is detected now (zero detection delay): the caller then
+    runs :func:`detect` — the loop's one copy of it."""
+    x = ix(u)
+    if token != st.token[x]:
+        return False
     U = prog.units
-    st.up[u] = False
-    m = st.mode[u]
-    records.count(st, C_FAILURES_BY_TYPE + U.type[u])
-    records.count(st, prog.layout.failures_by_mode + m)
+    st.up[x] = False
+    m = st.mode[x]
+    records.count(st, prog.layout.failures_by_mode + m)  # by type: summed at the close
     records.trace(st, TR_FAIL, u, -1, 0.0)
-    coverage = prog.modes.coverage[m]
+    coverage = prog.modes.coverage[ix(m)]
     latent = False
     if coverage < 1.0:
         latent = coverage <= 0.0 or \
-            laws.draw_uniform(prog, st, U.stream[u], P_COVERAGE) >= coverage
+            laws.draw_uniform(prog, st, U.stream[x], P_COVERAGE) >= coverage
     if latent:
-        st.latent[u] = True
-        st.latent_start[u] = st.f[NOW]
+        st.latent[x] = True
+        st.latent_start[x] = st.f[NOW]
         records.count(st, C_LATENT_FAILURES)
         records.trace(st, TR_LATENT, u, -1, 0.0)
     tree.set_unit(prog, st, u, False, u)
     standby.lost(prog, st, u)
     if latent:
-        return
-    delay = laws.draw(prog, st, U.stream[u], P_DETECTION, prog.modes.detection[m])
+        return False
+    delay = laws.draw(prog, st, U.stream[x], P_DETECTION, prog.modes.detection[ix(m)])
     if delay > 0.0:
         heap.schedule(st, delay, EV_DETECT, u, 0)
-    else:
-        detect(prog, st, u, 0)
+        return False
+    return True
 
 
 @njit(inline="always", **JIT)
@@ -135,17 +139,20 @@ def reveal_at_switchover(prog, st, u):
 
 @njit(inline="always", **JIT)
 def detect(prog, st, u, token):
+    """Returns the unit whose repair starts now (-1: none): the caller starts it last."""
     records.count(st, C_DETECTIONS)
     records.trace(st, TR_DETECT, u, -1, 0.0)
     standby.detected(prog, st, u)
-    spares.need(prog, st, u)
+    return spares.need(prog, st, u)
 
 
 @njit(**JIT)
 def detect_call(prog, st, u):
     """:func:`detect` as a real call, for the rare paths (its crew request inlined here, not in
-    the loop)."""
-    detect(prog, st, u, 0)
+    the loop; the repair it grants starts here)."""
+    v = detect(prog, st, u, 0)
+    if v >= 0:
+        start_repair_call(prog, st, v)
 
 
 @njit(**JIT)
@@ -157,21 +164,29 @@ def start_life_call(prog, st, u):
 @njit(inline="always", **JIT)
 def start_repair(prog, st, u):
     records.count(st, C_REPAIR_STARTS)
-    law = prog.modes.repair[st.mode[u]]
-    duration = laws.draw(prog, st, prog.units.stream[u], P_REPAIR, law)
+    x = ix(u)
+    law = prog.modes.repair[ix(st.mode[x])]
+    duration = laws.draw(prog, st, prog.units.stream[x], P_REPAIR, law)
     records.trace(st, TR_REPAIR_START, u, -1, duration)
-    heap.schedule(st, duration, EV_REPAIR_END, u, 0)
+    heap.schedule_inline(st, duration, EV_REPAIR_END, u, 0)
+
+
+@njit(**JIT)
+def start_repair_call(prog, st, u):
+    """:func:`start_repair` as a real call, for the rare paths."""
+    start_repair(prog, st, u)
 
 
 @njit(inline="always", **JIT)
 def repair_end(prog, st, u, token):
+    """Returns the unit whose repair the freed crew member starts now (-1: none)."""
     records.count(st, C_REPAIRS)
     records.trace(st, TR_REPAIR_END, u, -1, 0.0)
-    st.up[u] = True
+    st.up[ix(u)] = True
     standby.repaired(prog, st, u)
     tree.set_unit(prog, st, u, True, -1)
     start_life(prog, st, u)
-    crews.release(prog, st, u)
+    return crews.release(prog, st, u)
 
 
 @njit(**JIT)

@@ -111,13 +111,17 @@ def close(r: Replication, end: float) -> None:
         level(r, lay.on_hand + s, stock.on_hand * (end - stock.since))
         for u in stock.queue:
             level(r, lay.part_wait + s, end - r.units[u].wait_start)
-    sums(r.counts, lay.n_types)
+    sums(r.counts, lay, r.p.modes.ptr)
 
 
-def sums(counts: Any, n_types: int) -> None:
-    """FAILURES and EVENTS of a run's counts, from the counts the handlers make."""
+def sums(counts: Any, lay: Any, mode_ptr: Any) -> None:
+    """FAILURES_BY_TYPE (the sum of its modes' failures), FAILURES and EVENTS of a run's
+    counts, from the counts the handlers make."""
     c = Count
-    counts[c.FAILURES] = sum(int(counts[c.FAILURES_BY_TYPE + t]) for t in range(n_types))
+    for t in range(lay.n_types):
+        counts[c.FAILURES_BY_TYPE + t] = sum(
+            int(counts[lay.failures_by_mode + m]) for m in range(mode_ptr[t], mode_ptr[t + 1]))
+    counts[c.FAILURES] = sum(int(counts[c.FAILURES_BY_TYPE + t]) for t in range(lay.n_types))
     counts[c.EVENTS] = (counts[c.FAILURES] + counts[c.DETECTIONS] + counts[c.GROUP_DETECTIONS]
                         + counts[c.REPAIR_STARTS] + counts[c.REPAIRS] + counts[c.SWITCHOVERS]
                         + counts[c.INSPECTIONS] + counts[c.MAINTENANCE_STEPS])

@@ -72,8 +72,7 @@ def fail(r: Replication, u: int, token: int) -> None:
     unit.up = False
     m = unit.mode
     stream = int(r.p.units.stream[u])
-    records.count(r, Count.FAILURES_BY_TYPE + int(r.p.units.type[u]))
-    records.count(r, r.p.layout.failures_by_mode + m)
+    records.count(r, r.p.layout.failures_by_mode + m)  # by type: summed at the close
     records.trace(r, Trace.FAIL, u, -1, 0.0)
     coverage = float(r.p.modes.coverage[m])
     latent = coverage < 1.0 and (coverage <= 0.0 or
