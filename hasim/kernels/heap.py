@@ -103,7 +103,8 @@ def push_event(i, f, ht, hs, hp, delay, kind, target, token):
 @njit(**JIT)
 def push_event_call(i, f, ht, hs, hp, delay, kind, target, token):
     """:func:`push_event` as a real call on a few arrays: what most handlers schedule through
-    (inlined at all of the kernel's sites it doubled the compile time)."""
+    (inlined at all of the kernel's 16 sites, the first compile took 8 min 20 s instead of
+    4 min 50 s)."""
     push_event(i, f, ht, hs, hp, delay, kind, target, token)
 
 
