@@ -40,9 +40,7 @@ def request(prog, st, u):
 @njit(**JIT)
 def request_call(prog, st, u):
     """:func:`request` as a real call, for the rare paths (the repair it grants starts here)."""
-    v = request(prog, st, u)
-    if v >= 0:
-        units.start_repair_call(prog, st, v)
+    units.start_repair_if(prog, st, request(prog, st, u))
 
 
 @njit(inline="always", **JIT)

@@ -30,9 +30,7 @@ def need(prog, st, u):
 def need_call(prog, st, u):
     """:func:`need` as a real call, for the rare paths (its crew request inlined here, not in
     the loop; the repair it grants starts here)."""
-    v = need(prog, st, u)
-    if v >= 0:
-        units.start_repair_call(prog, st, v)
+    units.start_repair_if(prog, st, need(prog, st, u))
 
 
 @njit(**JIT)

@@ -150,9 +150,7 @@ def detect(prog, st, u, token):
 def detect_call(prog, st, u):
     """:func:`detect` as a real call, for the rare paths (its crew request inlined here, not in
     the loop; the repair it grants starts here)."""
-    v = detect(prog, st, u, 0)
-    if v >= 0:
-        start_repair_call(prog, st, v)
+    start_repair_if(prog, st, detect(prog, st, u, 0))
 
 
 @njit(**JIT)
@@ -172,9 +170,11 @@ def start_repair(prog, st, u):
 
 
 @njit(**JIT)
-def start_repair_call(prog, st, u):
-    """:func:`start_repair` as a real call, for the rare paths."""
-    start_repair(prog, st, u)
+def start_repair_if(prog, st, u):
+    """:func:`start_repair` of unit ``u`` as a real call unless ``u`` is -1 (no repair starts
+    now): how the rare paths' ``*_call`` functions end."""
+    if u >= 0:
+        start_repair(prog, st, u)
 
 
 @njit(inline="always", **JIT)
